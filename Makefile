@@ -1,0 +1,19 @@
+# The two commands of the README. Both install what is missing first (scripts/install-prerequisites.sh).
+MVN := ./mvnw -B
+CLASSPATH_FILE := target/test-classpath.txt
+
+.PHONY: run test prerequisites build
+
+## run: start the hub in dev mode on local brokers at the standard ports (Ctrl-C stops everything)
+run: prerequisites build
+	exec java -cp "target/classes:target/test-classes:$$(cat $(CLASSPATH_FILE))" com.mstore.hub.dev.DevHub
+
+## test: the whole test suite against real brokers (what CI runs)
+test: prerequisites
+	$(MVN) verify
+
+prerequisites:
+	@scripts/install-prerequisites.sh
+
+build:
+	$(MVN) -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(CLASSPATH_FILE)

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what `make run` and `make test` need on a Debian machine, and nothing that is there already:
+# a JDK 17, nats-server and rabbitmq-server (the other brokers run inside the JVM).
+set -euo pipefail
+
+missing=()
+command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+[ -x /usr/sbin/nats-server ] || missing+=(nats-server)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  # policy-rc.d style: the packages must not need a running init system to install.
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,29 @@
+package com.mstore.hub;
+
+import com.mstore.hub.config.BrokerConnections;
+import com.mstore.hub.health.BrokerHealth;
+import org.apache.camel.main.Main;
+
+/**
+ * Starts the MStore Event Hub: camel-main loads application.properties, the route files in
+ * {@code routes/} and the kamelets in {@code kamelets/}, and runs until SIGTERM or Ctrl-C.
+ */
+public final class HubApplication {
+
+    private HubApplication() {
+    }
+
+    /**
+     * The hub as camel-main runs it. Configuration classes are listed, not package-scanned, so
+     * nothing else on the classpath (such as a test's RouteBuilder) is picked up.
+     */
+    public static Main newMain() {
+        return new Main(HubApplication.class, BrokerConnections.class, BrokerHealth.class);
+    }
+
+    public static void main(String... args) throws Exception {
+        Main main = newMain();
+        int exitCode = main.run(args);
+        System.exit(exitCode);
+    }
+}

@@ -1,0 +1,92 @@
+package com.mstore.hub.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * The client connections that components cannot build from a URI alone: Spring AMQP's
+ * connection factory for camel-spring-rabbitmq, and Spring Data Redis' for camel-spring-redis.
+ * Kafka, NATS and MQTT take their addresses straight from application.properties.
+ */
+@Configuration
+public class BrokerConnections implements CamelConfiguration {
+
+    @PropertyInject("mstore.rabbitmq.addresses")
+    private String rabbitAddresses;
+
+    @PropertyInject("mstore.redis.host")
+    private String redisHost;
+
+    @PropertyInject("mstore.redis.port")
+    private String redisPort;
+
+    @PropertyInject(value = "mstore.redis.password", defaultValue = "")
+    private String redisPassword;
+
+    /** Publisher confirms on, so an enqueue the broker did not accept is an error, not a loss. */
+    @BindToRegistry(value = "rabbitConnectionFactory", destroyMethod = "destroy")
+    public CachingConnectionFactory rabbitConnectionFactory() {
+        URI uri = rabbitUri(rabbitAddresses);
+        CachingConnectionFactory factory = new CachingConnectionFactory(uri);
+        if (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/")) {
+            // Go's amqp091 client (the backend's) reads a bare "/" path as the default vhost "/";
+            // the Java client would read it as the empty vhost, which does not exist.
+            factory.setVirtualHost("/");
+        }
+        factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        factory.setConnectionTimeout(5000);
+        factory.setConnectionNameStrategy(f -> "mstore-event-hub");
+        return factory;
+    }
+
+    /** Strings on the wire: Java serialization (the component's default) is unreadable to the Go backend. */
+    @BindToRegistry(value = "redisConnectionFactory", destroyMethod = "destroy")
+    public JedisConnectionFactory redisConnectionFactory() {
+        RedisStandaloneConfiguration standalone = new RedisStandaloneConfiguration(redisHost, redisPort());
+        if (!redisPassword.isBlank()) {
+            standalone.setPassword(redisPassword);
+        }
+        JedisConnectionFactory factory = new JedisConnectionFactory(standalone);
+        factory.afterPropertiesSet();
+        factory.start();
+        return factory;
+    }
+
+    @BindToRegistry("redisTemplate")
+    public StringRedisTemplate redisTemplate(JedisConnectionFactory redisConnectionFactory) {
+        StringRedisTemplate template = new StringRedisTemplate(redisConnectionFactory);
+        template.afterPropertiesSet();
+        return template;
+    }
+
+    private int redisPort() {
+        try {
+            return Integer.parseInt(redisPort.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException("mstore.redis.port", redisPort, "is not a port number");
+        }
+    }
+
+    static URI rabbitUri(String addresses) {
+        try {
+            URI uri = new URI(addresses.trim());
+            if (!"amqp".equals(uri.getScheme()) && !"amqps".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new InvalidSettingException("mstore.rabbitmq.addresses", Redaction.uri(addresses),
+                        "is not an amqp:// or amqps:// URI with a host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new InvalidSettingException("mstore.rabbitmq.addresses", Redaction.uri(addresses),
+                    "is not a valid URI", e);
+        }
+    }
+}

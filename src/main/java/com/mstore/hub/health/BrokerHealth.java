@@ -1,0 +1,93 @@
+package com.mstore.hub.health;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import com.mstore.hub.config.Settings;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes every broker connection visible in {@code /observe/health} (readiness only: a broker outage
+ * should take the pod out of service, not restart it), and refuses to start when a broker is
+ * unreachable unless {@code mstore.startup.require-brokers=false}.
+ */
+@Configuration
+public class BrokerHealth implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerHealth.class);
+
+    @Override
+    public void configure(CamelContext context) {
+        Settings settings = Settings.of(context);
+        List<BrokerProbe> probes = BrokerProbes.of(context);
+        Duration timeout = BrokerProbes.timeout(settings);
+
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        for (BrokerProbe probe : probes) {
+            registry.register(new ConnectionCheck(probe, timeout));
+        }
+        if (settings.getBoolean("mstore.startup.require-brokers")) {
+            requireReachable(probes, timeout);
+        }
+    }
+
+    /** Probes all brokers in parallel so start-up waits at most one timeout. */
+    private static void requireReachable(List<BrokerProbe> probes, Duration timeout) {
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        for (BrokerProbe probe : probes) {
+            results.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    probe.check().run(timeout);
+                    LOG.info("{} reachable at {}", probe.broker(), probe.displayAddress());
+                    return null;
+                } catch (Exception e) {
+                    return probe.unreachableMessage(e);
+                }
+            }));
+        }
+        List<String> failures = results.stream().map(CompletableFuture::join).filter(m -> m != null).toList();
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("Cannot start the hub: " + String.join("; ", failures));
+        }
+    }
+
+    static final class ConnectionCheck extends AbstractHealthCheck {
+
+        private final BrokerProbe probe;
+        private final Duration timeout;
+
+        ConnectionCheck(BrokerProbe probe, Duration timeout) {
+            super("brokers", "broker-" + probe.broker().toLowerCase());
+            this.probe = probe;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public boolean isLiveness() {
+            return false;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            builder.detail("address", probe.displayAddress());
+            builder.detail("setting", probe.setting());
+            try {
+                probe.check().run(timeout);
+                builder.up();
+            } catch (Exception e) {
+                builder.message(probe.unreachableMessage(e));
+                builder.down();
+            }
+        }
+    }
+}

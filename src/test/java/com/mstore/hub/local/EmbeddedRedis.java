@@ -1,0 +1,57 @@
+package com.mstore.hub.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import redis.embedded.RedisServer;
+
+/** The redis-server binary shipped in the embedded-redis jar, run as a child process. */
+final class EmbeddedRedis implements LocalBroker {
+
+    private final int port;
+    private final RedisServer server;
+
+    private EmbeddedRedis(int port, RedisServer server) {
+        this.port = port;
+        this.server = server;
+    }
+
+    static EmbeddedRedis start(int port) {
+        try {
+            RedisServer server = RedisServer.newRedisServer()
+                    .port(port)
+                    .bind("127.0.0.1")
+                    .setting("save \"\"")
+                    .setting("appendonly no")
+                    .build();
+            server.start();
+            return new EmbeddedRedis(port, server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start redis-server on port " + port, e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "Redis";
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public boolean startedHere() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package com.mstore.hub.local;
+
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.Set;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/** A single-node in-JVM Kafka in KRaft mode (broker and controller in one server). */
+final class KafkaKraftBroker implements LocalBroker {
+
+    private final int port;
+    private final Path logDir;
+    private final KafkaRaftServer server;
+
+    private KafkaKraftBroker(int port, Path logDir, KafkaRaftServer server) {
+        this.port = port;
+        this.logDir = logDir;
+        this.server = server;
+    }
+
+    static KafkaKraftBroker start(int port) {
+        int controllerPort = Ports.free();
+        Path logDir = TempDirs.create("kafka");
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("log.dirs", logDir.toString());
+        props.put("num.partitions", "3");
+        props.put("auto.create.topics.enable", "true");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "5");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        // The default 128 MiB dedupe buffer is heap a test broker does not need.
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
+        props.put("log.cleaner.threads", "1");
+        KafkaConfig config = new KafkaConfig(props);
+        try {
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(1)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(Set.of(logDir.toString()))
+                    .setMetadataLogDirectory(logDir.toString())
+                    .setControllerListenerName("CONTROLLER")
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .run();
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            return new KafkaKraftBroker(port, logDir, server);
+        } catch (Exception e) {
+            TempDirs.delete(logDir);
+            throw new IllegalStateException("Could not start the in-JVM Kafka broker on port " + port, e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "Kafka";
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public boolean startedHere() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        TempDirs.delete(logDir);
+    }
+}

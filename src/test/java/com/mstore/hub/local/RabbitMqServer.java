@@ -1,0 +1,150 @@
+package com.mstore.hub.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import org.awaitility.Awaitility;
+
+/**
+ * Debian's rabbitmq-server as a child process: a node of its own (own name, ports, data and log
+ * directories), so it runs beside a system RabbitMQ without touching it.
+ */
+final class RabbitMqServer implements LocalBroker {
+
+    static final String EXECUTABLE = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final int EPMD_PORT = 4369;
+
+    private final int port;
+    private final Path home;
+    private final Process process;
+    private final boolean startedEpmd;
+
+    private RabbitMqServer(int port, Path home, Process process, boolean startedEpmd) {
+        this.port = port;
+        this.home = home;
+        this.process = process;
+        this.startedEpmd = startedEpmd;
+    }
+
+    static RabbitMqServer start(int port) {
+        if (!Files.isExecutable(Path.of(EXECUTABLE))) {
+            throw new IllegalStateException(EXECUTABLE + " not found: install it with apt-get install rabbitmq-server");
+        }
+        boolean epmdWasRunning = Ports.answers("127.0.0.1", EPMD_PORT);
+        Path home = TempDirs.create("rabbitmq");
+        try {
+            Files.writeString(home.resolve("rabbitmq.conf"),
+                    "listeners.tcp.default = 127.0.0.1:" + port + "\n"
+                            + "loopback_users = none\n");
+            Files.writeString(home.resolve("enabled_plugins"), "[].\n");
+            String node = "mstore-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
+            // setsid: its own session, so a Ctrl-C in dev mode reaches the hub, which then stops this
+            // node in order, instead of the node dying under the hub.
+            ProcessBuilder builder = new ProcessBuilder(setsid(), EXECUTABLE)
+                    .directory(home.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(home.resolve("console.log").toFile());
+            Map<String, String> env = builder.environment();
+            env.put("HOME", home.toString());
+            env.put("RABBITMQ_NODENAME", node);
+            env.put("RABBITMQ_NODE_PORT", String.valueOf(port));
+            env.put("RABBITMQ_DIST_PORT", String.valueOf(Ports.free()));
+            env.put("RABBITMQ_BASE", home.toString());
+            env.put("RABBITMQ_MNESIA_BASE", home.resolve("mnesia").toString());
+            env.put("RABBITMQ_LOG_BASE", home.resolve("log").toString());
+            env.put("RABBITMQ_CONFIG_FILE", home.resolve("rabbitmq.conf").toString());
+            env.put("RABBITMQ_ENABLED_PLUGINS_FILE", home.resolve("enabled_plugins").toString());
+            env.put("RABBITMQ_CONF_ENV_FILE", home.resolve("rabbitmq-env.conf").toString());
+            env.put("RABBITMQ_PID_FILE", home.resolve("rabbitmq.pid").toString());
+            Process process = builder.start();
+            RabbitMqServer server = new RabbitMqServer(port, home, process, !epmdWasRunning);
+            server.awaitReady();
+            return server;
+        } catch (IOException e) {
+            TempDirs.delete(home);
+            throw new UncheckedIOException("Could not start rabbitmq-server on port " + port, e);
+        }
+    }
+
+    private static String setsid() {
+        return Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : "/bin/setsid";
+    }
+
+    /** Ready means an AMQP connection opens, which is what the hub needs (rabbitmqctl await_startup would need the node's cookie). */
+    private void awaitReady() {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        factory.setPort(port);
+        factory.setConnectionTimeout(1000);
+        try {
+            Awaitility.await("rabbitmq-server on port " + port)
+                    .atMost(READY_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("rabbitmq-server exited with " + process.exitValue()
+                                    + "; see " + home.resolve("console.log"));
+                        }
+                        try (Connection ignored = factory.newConnection()) {
+                            return true;
+                        } catch (IOException | java.util.concurrent.TimeoutException notYet) {
+                            return false;
+                        }
+                    });
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "RabbitMQ";
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public boolean startedHere() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        // SIGTERM to the start script stops the Erlang node cleanly; its descendants are checked too.
+        var descendants = process.descendants().toList();
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        descendants.forEach(p -> {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        });
+        if (startedEpmd) {
+            try {
+                new ProcessBuilder("epmd", "-kill").redirectErrorStream(true).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException ignored) {
+                // epmd may be gone already
+            }
+        }
+        TempDirs.delete(home);
+    }
+}

@@ -1,0 +1,80 @@
+package com.mstore.hub.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.mstore.hub.HubApplication;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * The hub as it runs in production (application.properties, route files, kamelets), started in
+ * this JVM with the given settings overriding the defaults and its HTTP server on a free port.
+ */
+public final class RunningHub implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Main main;
+    private final int httpPort;
+
+    private RunningHub(Main main, int httpPort) {
+        this.main = main;
+        this.httpPort = httpPort;
+    }
+
+    /** Starts a hub against the shared test brokers, with any extra settings on top. */
+    public static RunningHub start(Map<String, String> extraSettings) {
+        Map<String, String> settings = new LinkedHashMap<>(TestBrokers.hubSettings());
+        settings.putAll(extraSettings);
+        return startWith(settings);
+    }
+
+    /** Starts a hub with exactly these settings over application.properties. */
+    public static RunningHub startWith(Map<String, String> settings) {
+        int httpPort = FreePorts.one();
+        Main main = HubApplication.newMain();
+        main.addOverrideProperty("mstore.http.port", String.valueOf(httpPort));
+        settings.forEach(main::addOverrideProperty);
+        try {
+            main.start();
+        } catch (RuntimeException e) {
+            main.stop();
+            throw e;
+        }
+        return new RunningHub(main, httpPort);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public HttpResponse<String> get(String path) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+                    .timeout(Duration.ofSeconds(30)).GET().build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+}
