@@ -1,6 +1,9 @@
 package com.mstore.hub;
 
 import com.mstore.hub.config.BrokerConnections;
+import com.mstore.hub.config.DedupeStores;
+import com.mstore.hub.config.FlowBeans;
+import com.mstore.hub.config.RabbitTopology;
 import com.mstore.hub.health.BrokerHealth;
 import org.apache.camel.main.Main;
 
@@ -18,7 +21,8 @@ public final class HubApplication {
      * nothing else on the classpath (such as a test's RouteBuilder) is picked up.
      */
     public static Main newMain() {
-        return new Main(HubApplication.class, BrokerConnections.class, BrokerHealth.class);
+        return new Main(HubApplication.class, BrokerConnections.class, BrokerHealth.class, DedupeStores.class,
+                FlowBeans.class, RabbitTopology.class);
     }
 
     public static void main(String... args) throws Exception {

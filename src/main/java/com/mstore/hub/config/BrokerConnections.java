@@ -2,6 +2,10 @@ package com.mstore.hub.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
 
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -9,7 +13,8 @@ import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -48,21 +53,34 @@ public class BrokerConnections implements CamelConfiguration {
         return factory;
     }
 
-    /** Strings on the wire: Java serialization (the component's default) is unreadable to the Go backend. */
+    /**
+     * Lettuce reconnects by itself after a Redis restart. While Redis is away, commands fail at once
+     * (instead of queueing in memory) so the flows' redelivery policy decides what happens.
+     */
     @BindToRegistry(value = "redisConnectionFactory", destroyMethod = "destroy")
-    public JedisConnectionFactory redisConnectionFactory() {
+    public LettuceConnectionFactory redisConnectionFactory() {
         RedisStandaloneConfiguration standalone = new RedisStandaloneConfiguration(redisHost, redisPort());
         if (!redisPassword.isBlank()) {
             standalone.setPassword(redisPassword);
         }
-        JedisConnectionFactory factory = new JedisConnectionFactory(standalone);
+        ClientOptions options = ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
+                .build();
+        LettuceClientConfiguration client = LettuceClientConfiguration.builder()
+                .commandTimeout(Duration.ofSeconds(5))
+                .clientOptions(options)
+                .build();
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(standalone, client);
         factory.afterPropertiesSet();
         factory.start();
         return factory;
     }
 
+    /** Strings on the wire: Java serialization (the component's default) is unreadable to the Go backend. */
     @BindToRegistry("redisTemplate")
-    public StringRedisTemplate redisTemplate(JedisConnectionFactory redisConnectionFactory) {
+    public StringRedisTemplate redisTemplate(LettuceConnectionFactory redisConnectionFactory) {
         StringRedisTemplate template = new StringRedisTemplate(redisConnectionFactory);
         template.afterPropertiesSet();
         return template;

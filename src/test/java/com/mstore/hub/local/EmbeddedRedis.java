@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import redis.embedded.RedisServer;
 
 /** The redis-server binary shipped in the embedded-redis jar, run as a child process. */
-final class EmbeddedRedis implements LocalBroker {
+public final class EmbeddedRedis implements LocalBroker {
 
     private final int port;
     private final RedisServer server;
@@ -16,7 +16,7 @@ final class EmbeddedRedis implements LocalBroker {
         this.server = server;
     }
 
-    static EmbeddedRedis start(int port) {
+    public static EmbeddedRedis start(int port) {
         try {
             RedisServer server = RedisServer.newRedisServer()
                     .port(port)

@@ -49,6 +49,8 @@ final class KafkaKraftBroker implements LocalBroker {
         // The default 128 MiB dedupe buffer is heap a test broker does not need.
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         props.put("log.cleaner.threads", "1");
+        // room for the oversized records the tests send (the hub must dead-letter them unchanged)
+        props.put("message.max.bytes", String.valueOf(8 * 1024 * 1024));
         KafkaConfig config = new KafkaConfig(props);
         try {
             new Formatter()

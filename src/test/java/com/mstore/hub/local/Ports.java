@@ -6,12 +6,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
-final class Ports {
+public final class Ports {
 
     private Ports() {
     }
 
-    static int free() {
+    public static int free() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
@@ -20,7 +20,7 @@ final class Ports {
         }
     }
 
-    static boolean answers(String host, int port) {
+    public static boolean answers(String host, int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 300);
             return true;

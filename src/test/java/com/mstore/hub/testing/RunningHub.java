@@ -25,9 +25,19 @@ public final class RunningHub implements AutoCloseable {
     private final Main main;
     private final int httpPort;
 
+    private final java.util.concurrent.atomic.AtomicLong redeliveries = new java.util.concurrent.atomic.AtomicLong();
+
     private RunningHub(Main main, int httpPort) {
         this.main = main;
         this.httpPort = httpPort;
+        context().getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
+            @Override
+            public void notify(org.apache.camel.spi.CamelEvent event) {
+                if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeRedeliveryEvent) {
+                    redeliveries.incrementAndGet();
+                }
+            }
+        });
     }
 
     /** Starts a hub against the shared test brokers, with any extra settings on top. */
@@ -76,5 +86,22 @@ public final class RunningHub implements AutoCloseable {
     @Override
     public void close() {
         main.stop();
+    }
+
+    /**
+     * Stops the hub without draining: in-flight exchanges are abandoned after a second, the closest
+     * an in-JVM test gets to a crash.
+     */
+    public void kill() {
+        context().getShutdownStrategy().setTimeout(1);
+        context().getShutdownStrategy().setTimeUnit(java.util.concurrent.TimeUnit.SECONDS);
+        context().getShutdownStrategy().setShutdownNowOnTimeout(true);
+        context().getShutdownStrategy().setSuppressLoggingOnTimeout(true);
+        main.stop();
+    }
+
+    /** How many redelivery attempts the hub has made since it started, over all routes. */
+    public long redeliveries() {
+        return redeliveries.get();
     }
 }

@@ -1,0 +1,136 @@
+package com.mstore.hub.json;
+
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mstore.hub.errors.RejectedMessageException;
+
+/**
+ * Turns an inbound payload into the hub's canonical JSON: size checked before parsing, then
+ * every field name in camelCase, whichever of the backend's spellings it arrived in. The Go
+ * backend marshals untagged structs ({@code TransactionCode}, {@code BranchID}), other senders
+ * use {@code transactionCode} or {@code transaction_code}.
+ */
+public final class InboundJson {
+
+    /** Deeply nested input is refused while parsing, long before it could exhaust the stack. */
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .build());
+
+    private final Map<String, List<String>> fieldsBySchema = new ConcurrentHashMap<>();
+
+    /**
+     * The canonical JSON text of a payload.
+     *
+     * @param schema the payload's schema, {@code schemas/<schema>.schema.json} on the classpath: a
+     *               field that matches one of its property names, ignoring case and underscores,
+     *               takes that spelling
+     */
+    public String canonical(Object body, String schema, int maxBytes) {
+        List<String> knownFields = fieldsBySchema.computeIfAbsent(schema, InboundJson::loadFieldNames);
+        byte[] bytes = bytesOf(body);
+        if (bytes.length == 0) {
+            throw new RejectedMessageException("empty-body", "the message body is empty");
+        }
+        if (bytes.length > maxBytes) {
+            throw new RejectedMessageException("too-large",
+                    "the message body is " + bytes.length + " bytes, over the limit of " + maxBytes);
+        }
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(bytes);
+        } catch (JacksonException e) {
+            throw new RejectedMessageException("not-json", "the message body is not JSON: " + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new RejectedMessageException("not-json", "the message body cannot be read: " + e.getMessage(), e);
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw new RejectedMessageException("not-json", "the message body is not JSON");
+        }
+        return renameFields(tree, knownFields).toString();
+    }
+
+    private static JsonNode renameFields(JsonNode node, List<String> knownFields) {
+        if (node.isObject()) {
+            ObjectNode renamed = MAPPER.createObjectNode();
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                renamed.set(canonicalName(field.getKey(), knownFields), renameFields(field.getValue(), knownFields));
+            }
+            return renamed;
+        }
+        if (node.isArray()) {
+            var array = MAPPER.createArrayNode();
+            node.forEach(element -> array.add(renameFields(element, knownFields)));
+            return array;
+        }
+        return node;
+    }
+
+    static String canonicalName(String name, List<String> knownFields) {
+        String folded = fold(name);
+        for (String known : knownFields) {
+            if (fold(known).equals(folded)) {
+                return known;
+            }
+        }
+        return name;
+    }
+
+    private static String fold(String name) {
+        return name.replace("_", "").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static byte[] bytesOf(Object body) {
+        if (body == null) {
+            return new byte[0];
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes;
+        }
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The property names a schema declares, nested objects and array items included. */
+    private static List<String> loadFieldNames(String schema) {
+        String resource = "schemas/" + schema + ".schema.json";
+        try (InputStream in = InboundJson.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no schema on the classpath at " + resource);
+            }
+            List<String> names = new ArrayList<>();
+            collect(MAPPER.readTree(in), names);
+            return List.copyOf(names);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
+    }
+
+    private static void collect(JsonNode schema, List<String> names) {
+        JsonNode properties = schema.get("properties");
+        if (properties != null) {
+            properties.fields().forEachRemaining(p -> {
+                names.add(p.getKey());
+                collect(p.getValue(), names);
+            });
+        }
+        JsonNode items = schema.get("items");
+        if (items != null) {
+            collect(items, names);
+        }
+    }
+}

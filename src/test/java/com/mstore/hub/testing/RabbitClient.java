@@ -1,0 +1,74 @@
+package com.mstore.hub.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+
+/** A plain AMQP client, as the Go backend talks to RabbitMQ. */
+public final class RabbitClient implements AutoCloseable {
+
+    public record Delivery(String body, AMQP.BasicProperties properties) {
+        public Object header(String name) {
+            Map<String, Object> headers = properties.getHeaders();
+            Object value = headers == null ? null : headers.get(name);
+            return value == null ? null : value.toString();
+        }
+    }
+
+    private final Connection connection;
+    private final Channel channel;
+
+    public RabbitClient(String uri) {
+        try {
+            ConnectionFactory factory = new ConnectionFactory();
+            factory.setUri(uri);
+            factory.setVirtualHost("/");
+            connection = factory.newConnection("hub-test");
+            channel = connection.createChannel();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot connect to RabbitMQ", e);
+        }
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** Takes (and acknowledges) every message waiting on a queue. */
+    public List<Delivery> drain(String queue) {
+        List<Delivery> messages = new ArrayList<>();
+        try {
+            GetResponse response;
+            while ((response = channel.basicGet(queue, true)) != null) {
+                messages.add(new Delivery(new String(response.getBody(), StandardCharsets.UTF_8), response.getProps()));
+            }
+            return messages;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read queue " + queue, e);
+        }
+    }
+
+    public void deleteQueue(String queue) {
+        try {
+            channel.queueDelete(queue);
+        } catch (Exception ignored) {
+            // already gone
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (Exception ignored) {
+            // closing
+        }
+    }
+}

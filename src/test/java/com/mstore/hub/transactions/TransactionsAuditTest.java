@@ -1,0 +1,255 @@
+package com.mstore.hub.transactions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mstore.hub.local.EmbeddedRedis;
+import com.mstore.hub.local.Ports;
+import com.mstore.hub.testing.KafkaClient;
+import com.mstore.hub.testing.RabbitClient;
+import com.mstore.hub.testing.RedisSubscriber;
+import com.mstore.hub.testing.RunningHub;
+import com.mstore.hub.testing.TestBrokers;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Flow 1 against a real Kafka, Redis and RabbitMQ: CONTRACTS.md section 1. */
+class TransactionsAuditTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final String topic = "transactions-" + run;
+    private final String auditTopic = "transactions.audit-" + run;
+    private final String deadLetterTopic = "transactions.dlq-" + run;
+    private final String group = "mstore-audit-" + run;
+    private final String emailQueue = "emails-" + run;
+    private final String cacheChannel = "cache:invalidate:" + run;
+
+    private Map<String, String> settings;
+    private KafkaClient kafka;
+    private RabbitClient rabbit;
+
+    @BeforeEach
+    void setUp() {
+        settings = new HashMap<>(TestBrokers.hubSettings());
+        settings.put("mstore.transactions.topic", topic);
+        settings.put("mstore.transactions.audit-topic", auditTopic);
+        settings.put("mstore.transactions.dlq-topic", deadLetterTopic);
+        settings.put("mstore.transactions.consumer-group", group);
+        settings.put("mstore.emails.queue", emailQueue);
+        settings.put("mstore.emails.dlq", emailQueue + ".dlq");
+        settings.put("mstore.cache.invalidate-channel", cacheChannel);
+        settings.put("mstore.instance-id", "test-" + run);
+        settings.put("mstore.redelivery.initial-delay-ms", "200");
+        kafka = new KafkaClient(settings.get("mstore.kafka.brokers"));
+        rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        rabbit.deleteQueue(emailQueue);
+        rabbit.deleteQueue(emailQueue + ".dlq");
+        rabbit.close();
+        kafka.close();
+    }
+
+    @Test
+    void aValidTransactionYieldsOneAuditRecordAReceiptJobAndAnInvalidation() throws Exception {
+        try (RunningHub hub = RunningHub.startWith(settings);
+             RedisSubscriber invalidations = subscribeToInvalidations()) {
+            // PascalCase, as the Go backend marshals its untagged structs
+            kafka.send(topic, "TRX-" + run, """
+                    {"ID": 42, "TransactionCode": "TRX-%s", "BranchID": 7, "GrandTotal": 150000,
+                     "Currency": "IDR", "CustomerEmail": "a@example.com", "CreatedAt": "2026-11-28T10:00:00Z"}
+                    """.formatted(run));
+
+            await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic));
+            List<ConsumerRecord<String, String>> audit = kafka.readAll(auditTopic);
+            assertThat(audit).hasSize(1);
+            ConsumerRecord<String, String> record = audit.get(0);
+            assertThat(record.key()).isEqualTo("TRX-" + run);
+            JsonNode value = JSON.readTree(record.value());
+            assertThat(value.get("transactionCode").asText()).isEqualTo("TRX-" + run);
+            assertThat(value.get("branchId").asLong()).isEqualTo(7);
+            assertThat(value.get("grandTotal").asLong()).isEqualTo(150000);
+            assertThat(value.get("customerEmail").asText()).isEqualTo("a@example.com");
+            JsonNode meta = value.get("audit");
+            assertThat(meta.get("auditId").asText()).isNotBlank();
+            assertThat(meta.get("receivedAt").asText()).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
+            assertThat(meta.get("sourceTopic").asText()).isEqualTo(topic);
+            assertThat(meta.get("sourcePartition").isInt()).isTrue();
+            assertThat(meta.get("sourceOffset").asLong()).isEqualTo(0);
+            assertThat(meta.has("traceId")).isTrue();
+
+            await().atMost(PATIENCE).until(() -> !invalidations.messages().isEmpty());
+            JsonNode invalidation = JSON.readTree(invalidations.messages().get(0));
+            assertThat(invalidation.get("key").asText()).isEqualTo("cache:branch:7:sales");
+            assertThat(invalidation.get("timestamp").asLong()).isPositive();
+
+            List<RabbitClient.Delivery> jobs = rabbit.drain(emailQueue);
+            assertThat(jobs).hasSize(1);
+            JsonNode job = JSON.readTree(jobs.get(0).body());
+            assertThat(job.get("type").asText()).isEqualTo("transaction_receipt");
+            assertThat(job.get("transactionId").asLong()).isEqualTo(42);
+            assertThat(job.get("to").asText()).isEqualTo("a@example.com");
+            assertThat(job.get("jobId").asText()).isNotBlank();
+            assertThat(jobs.get(0).properties().getDeliveryMode()).isEqualTo(2);
+            assertThat(jobs.get(0).properties().getContentType()).isEqualTo("application/json");
+        }
+    }
+
+    @Test
+    void aTransactionWithoutCustomerEmailGetsNoReceiptJob() {
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            kafka.send(topic, "TRX-NOMAIL-" + run,
+                    "{\"transaction_code\": \"TRX-NOMAIL-%s\", \"branch_id\": 3, \"grand_total\": 0}".formatted(run));
+            await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic));
+            assertThat(kafka.readAll(auditTopic)).hasSize(1);
+            assertThat(rabbit.drain(emailQueue)).isEmpty();
+        }
+    }
+
+    @Test
+    void theSameTransactionPublishedManyTimesAndAfterARestartIsAuditedOnce() {
+        String code = "TRX-DUP-" + run;
+        String payload = "{\"transactionCode\": \"%s\", \"branchId\": 1, \"grandTotal\": 10}".formatted(code);
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            for (int i = 0; i < 5; i++) {
+                kafka.send(topic, code, payload);
+            }
+            await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic));
+        }
+        try (RunningHub restarted = RunningHub.startWith(settings)) {
+            kafka.send(topic, code, payload);
+            await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic));
+        }
+        assertThat(kafka.readAll(auditTopic)).hasSize(1);
+    }
+
+    @Test
+    void aHubKilledInTheMiddleOfAThousandTransactionsAuditsEachExactlyOnceAfterRestart() {
+        int count = 1000;
+        RunningHub first = RunningHub.startWith(settings);
+        for (int i = 0; i < count; i++) {
+            String code = "TRX-%s-%04d".formatted(run, i);
+            kafka.send(topic, code, "{\"transactionCode\": \"%s\", \"branchId\": %d, \"grandTotal\": %d}"
+                    .formatted(code, 1 + i % 9, i));
+        }
+        await().atMost(PATIENCE).until(() -> kafka.readAll(auditTopic).size() >= 100);
+        first.kill();
+        int auditedBeforeKill = kafka.readAll(auditTopic).size();
+        assertThat(auditedBeforeKill).isLessThan(count);
+
+        try (RunningHub restarted = RunningHub.startWith(settings)) {
+            await().atMost(Duration.ofMinutes(3)).until(() -> kafka.caughtUp(group, topic));
+        }
+        Map<String, Long> recordsPerCode = kafka.readAll(auditTopic).stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+        assertThat(recordsPerCode).hasSize(count);
+        assertThat(recordsPerCode.values()).allMatch(n -> n == 1);
+    }
+
+    @Test
+    void eachKindOfBadInputLandsInTheDeadLetterTopicWithItsReasonAndTheFlowGoesOn() throws Exception {
+        Map<String, String> badInputs = new java.util.LinkedHashMap<>();
+        badInputs.put("not-json", "this is not json");
+        badInputs.put("empty-body", "");
+        badInputs.put("missing-code", "{\"branchId\": 7, \"grandTotal\": 100}");
+        badInputs.put("negative-total", "{\"transactionCode\": \"TRX-NEG\", \"branchId\": 7, \"grandTotal\": -1}");
+        badInputs.put("wrong-types", "{\"transactionCode\": 12, \"branchId\": \"seven\", \"grandTotal\": \"lots\"}");
+        badInputs.put("huge-body", "{\"transactionCode\": \"TRX-BIG\", \"branchId\": 7, \"grandTotal\": 1, \"pad\": \""
+                + "x".repeat(2 * 1024 * 1024) + "\"}");
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            for (Map.Entry<String, String> bad : badInputs.entrySet()) {
+                kafka.send(topic, bad.getKey(), bad.getValue().getBytes(StandardCharsets.UTF_8));
+                String good = "TRX-GOOD-" + bad.getKey() + "-" + run;
+                kafka.send(topic, good, "{\"transactionCode\": \"%s\", \"branchId\": 2, \"grandTotal\": 5}".formatted(good));
+            }
+            await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic));
+        }
+        Map<String, ConsumerRecord<String, String>> dead = kafka.readAll(deadLetterTopic).stream()
+                .collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
+        assertThat(dead.keySet()).containsExactlyInAnyOrderElementsOf(badInputs.keySet());
+        assertThat(reason(dead.get("not-json"))).isEqualTo("not-json");
+        assertThat(reason(dead.get("empty-body"))).isEqualTo("empty-body");
+        assertThat(reason(dead.get("missing-code"))).isEqualTo("invalid-payload");
+        assertThat(header(dead.get("missing-code"), "mstore-error-message")).contains("transactionCode");
+        assertThat(reason(dead.get("negative-total"))).isEqualTo("invalid-payload");
+        assertThat(header(dead.get("negative-total"), "mstore-error-message")).contains("grandTotal");
+        assertThat(reason(dead.get("wrong-types"))).isEqualTo("invalid-payload");
+        assertThat(reason(dead.get("huge-body"))).isEqualTo("too-large");
+        for (Map.Entry<String, String> bad : badInputs.entrySet()) {
+            ConsumerRecord<String, String> record = dead.get(bad.getKey());
+            assertThat(record.value()).as("dead letter keeps the record unchanged").isEqualTo(bad.getValue());
+            assertThat(header(record, "mstore-source-topic")).isEqualTo(topic);
+            assertThat(header(record, "mstore-source-partition")).matches("\\d+");
+            assertThat(header(record, "mstore-source-offset")).matches("\\d+");
+            assertThat(header(record, "mstore-failed-at")).isNotBlank();
+        }
+        List<String> audited = kafka.readAll(auditTopic).stream().map(ConsumerRecord::key).toList();
+        assertThat(audited).containsExactlyInAnyOrderElementsOf(
+                badInputs.keySet().stream().map(k -> "TRX-GOOD-" + k + "-" + run).toList());
+    }
+
+    @Test
+    void whileRedisIsDownRecordsWaitAndAreRetriedNoneLostNoneDuplicated() {
+        int redisPort = Ports.free();
+        EmbeddedRedis redis = EmbeddedRedis.start(redisPort);
+        settings.put("mstore.redis.port", String.valueOf(redisPort));
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            publishNumbered("BEFORE", 20);
+            await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic));
+
+            redis.close();
+            publishNumbered("DURING", 20);
+            await().atMost(PATIENCE).until(() -> hub.redeliveries() > 0);
+            redis = EmbeddedRedis.start(redisPort);
+
+            await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic));
+        } finally {
+            redis.close();
+        }
+        Map<String, Long> recordsPerCode = kafka.readAll(auditTopic).stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+        assertThat(recordsPerCode).hasSize(40);
+        assertThat(recordsPerCode.values()).allMatch(n -> n == 1);
+        assertThat(kafka.readAll(deadLetterTopic)).isEmpty();
+    }
+
+    private void publishNumbered(String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            String code = "TRX-%s-%s-%02d".formatted(prefix, run, i);
+            kafka.send(topic, code, "{\"transactionCode\": \"%s\", \"branchId\": 4, \"grandTotal\": %d}".formatted(code, i));
+        }
+    }
+
+    private RedisSubscriber subscribeToInvalidations() {
+        return new RedisSubscriber(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")),
+                cacheChannel);
+    }
+
+    private static String reason(ConsumerRecord<String, String> record) {
+        return header(record, "mstore-error-reason");
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
