@@ -11,7 +11,10 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.retry.ImmediateRequeueMessageRecoverer;
+import org.springframework.retry.interceptor.RetryOperationsInterceptor;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -51,6 +54,20 @@ public class BrokerConnections implements CamelConfiguration {
         factory.setConnectionTimeout(5000);
         factory.setConnectionNameStrategy(f -> "mstore-event-hub");
         return factory;
+    }
+
+    /**
+     * What a RabbitMQ consumer does with a message whose route failed even after the flow's own
+     * redelivery and dead-lettering (say, the hub is shutting down mid-job): put it back on the
+     * queue. camel-spring-rabbitmq's default would acknowledge it, or reject it without requeue,
+     * and a queue without a dead-letter exchange would then lose it.
+     */
+    @BindToRegistry("requeueOnFailure")
+    public RetryOperationsInterceptor requeueOnFailure() {
+        return RetryInterceptorBuilder.stateless()
+                .maxAttempts(1)
+                .recoverer(new ImmediateRequeueMessageRecoverer())
+                .build();
     }
 
     /**

@@ -23,6 +23,11 @@ public class DedupeStores implements CamelConfiguration {
         return forFlow(redisTemplate, "transactions");
     }
 
+    @BindToRegistry("emailJobDedupe")
+    public IdempotentRepository emailJobDedupe(StringRedisTemplate redisTemplate) {
+        return forFlow(redisTemplate, "emails");
+    }
+
     private IdempotentRepository forFlow(StringRedisTemplate redisTemplate, String flow) {
         SpringRedisStringIdempotentRepository repository =
                 new SpringRedisStringIdempotentRepository(redisTemplate, "mstore:idem:" + flow);

@@ -2,6 +2,7 @@ package com.mstore.hub.config;
 
 import java.time.Clock;
 
+import com.mstore.hub.emails.MailFailures;
 import com.mstore.hub.errors.FailureHeaders;
 import com.mstore.hub.json.InboundJson;
 import com.mstore.hub.transactions.AuditLog;
@@ -37,6 +38,11 @@ public class FlowBeans implements CamelConfiguration {
     @BindToRegistry("failureHeaders")
     public FailureHeaders failureHeaders() {
         return new FailureHeaders();
+    }
+
+    @BindToRegistry("mailFailures")
+    public MailFailures mailFailures() {
+        return new MailFailures();
     }
 
     @BindToRegistry(value = "auditLog", destroyMethod = "close")

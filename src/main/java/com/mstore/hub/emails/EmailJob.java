@@ -3,7 +3,11 @@ package com.mstore.hub.emails;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.mstore.hub.transactions.Transaction;
 
@@ -24,6 +28,23 @@ public record EmailJob(String jobId, String type, Long transactionId, String tra
     public static EmailJob transactionReceipt(Transaction transaction) {
         return new EmailJob(stableId(TRANSACTION_RECEIPT, transaction.transactionCode()), TRANSACTION_RECEIPT,
                 transaction.id(), transaction.transactionCode(), null, transaction.customerEmail(), DEFAULT_PRIORITY);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** Reads a job from canonical JSON that has passed email-job.schema.json. */
+    public static EmailJob fromJson(String canonicalJson) throws JsonProcessingException {
+        return JSON.readValue(canonicalJson, EmailJob.class);
+    }
+
+    /** What the mail is about, for people: the order id, or the transaction code (or id). */
+    @JsonIgnore
+    public String reference() {
+        if (orderId != null) {
+            return orderId;
+        }
+        return transactionCode != null ? transactionCode : "#" + transactionId;
     }
 
     /** This job, with a generated jobId when it has none and the default priority when it has none. */

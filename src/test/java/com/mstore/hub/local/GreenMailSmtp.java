@@ -3,7 +3,10 @@ package com.mstore.hub.local;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
-/** A real SMTP server in the JVM (GreenMail) that keeps every mail it accepts. */
+/**
+ * A real SMTP server in the JVM (GreenMail) that keeps every mail it accepts; in dev mode it also
+ * serves them over IMAP, so any mail client (or curl) can read what the hub sent.
+ */
 public final class GreenMailSmtp implements LocalBroker {
 
     private final int port;
@@ -14,8 +17,16 @@ public final class GreenMailSmtp implements LocalBroker {
         this.greenMail = greenMail;
     }
 
-    static GreenMailSmtp start(int port) {
-        GreenMail greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    public static GreenMailSmtp start(int port) {
+        return start(port, 0);
+    }
+
+    /** With an IMAP port other than 0, mails can be read there: user and password are the recipient's address. */
+    public static GreenMailSmtp start(int port, int imapPort) {
+        ServerSetup smtp = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+        GreenMail greenMail = imapPort == 0
+                ? new GreenMail(smtp)
+                : new GreenMail(new ServerSetup[] {smtp, new ServerSetup(imapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
         greenMail.start();
         return new GreenMailSmtp(port, greenMail);
     }

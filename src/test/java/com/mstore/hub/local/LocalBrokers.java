@@ -18,6 +18,7 @@ public final class LocalBrokers implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalBrokers.class);
     private static final String HOST = "localhost";
+    static final int DEV_IMAP_PORT = 3143;
 
     /** Ports of ../shared/CONTRACTS.md. */
     public record PortPlan(int kafka, int nats, int rabbitMq, int mqtt, int redis, int smtp) {
@@ -69,7 +70,9 @@ public final class LocalBrokers implements AutoCloseable {
             local.add("RabbitMQ", plan.rabbitMq(), policy, RabbitMqServer::start);
             local.add("MQTT", plan.mqtt(), policy, HiveMqBroker::start);
             local.add("Redis", plan.redis(), policy, EmbeddedRedis::start);
-            local.add("SMTP", plan.smtp(), policy, GreenMailSmtp::start);
+            // dev mode (standard ports) also serves the mails over IMAP on 3143
+            int imapPort = policy == Policy.REUSE_OR_START_THERE ? DEV_IMAP_PORT : 0;
+            local.add("SMTP", plan.smtp(), policy, port -> GreenMailSmtp.start(port, imapPort));
             return local;
         } catch (RuntimeException e) {
             local.close();

@@ -15,7 +15,7 @@ import com.rabbitmq.client.GetResponse;
 public final class RabbitClient implements AutoCloseable {
 
     public record Delivery(String body, AMQP.BasicProperties properties) {
-        public Object header(String name) {
+        public String header(String name) {
             Map<String, Object> headers = properties.getHeaders();
             Object value = headers == null ? null : headers.get(name);
             return value == null ? null : value.toString();
@@ -39,6 +39,26 @@ public final class RabbitClient implements AutoCloseable {
 
     public Channel channel() {
         return channel;
+    }
+
+    /** Publishes as the backend does: default exchange, routing key = queue, persistent JSON. */
+    public void publish(String queue, String body, int priority) {
+        try {
+            AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                    .contentType("application/json").deliveryMode(2).priority(priority).build();
+            channel.basicPublish("", queue, properties, body.getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to " + queue, e);
+        }
+    }
+
+    /** Messages ready on a queue (not counting those a consumer holds unacknowledged). */
+    public long ready(String queue) {
+        try {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot inspect queue " + queue, e);
+        }
     }
 
     /** Takes (and acknowledges) every message waiting on a queue. */

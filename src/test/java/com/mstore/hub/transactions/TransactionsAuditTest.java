@@ -57,6 +57,8 @@ class TransactionsAuditTest {
         settings.put("mstore.cache.invalidate-channel", cacheChannel);
         settings.put("mstore.instance-id", "test-" + run);
         settings.put("mstore.redelivery.initial-delay-ms", "200");
+        // the jobs this flow enqueues are read here, as they are on the queue, not mailed
+        settings.put("mstore.emails.worker-enabled", "false");
         kafka = new KafkaClient(settings.get("mstore.kafka.brokers"));
         rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"));
     }
