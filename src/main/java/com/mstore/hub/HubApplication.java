@@ -4,6 +4,7 @@ import com.mstore.hub.config.BrokerConnections;
 import com.mstore.hub.config.DedupeStores;
 import com.mstore.hub.config.FlowBeans;
 import com.mstore.hub.config.RabbitTopology;
+import com.mstore.hub.config.SharedServerWebsockets;
 import com.mstore.hub.health.BrokerHealth;
 import org.apache.camel.main.Main;
 
@@ -22,7 +23,7 @@ public final class HubApplication {
      */
     public static Main newMain() {
         return new Main(HubApplication.class, BrokerConnections.class, BrokerHealth.class, DedupeStores.class,
-                FlowBeans.class, RabbitTopology.class);
+                FlowBeans.class, RabbitTopology.class, SharedServerWebsockets.class);
     }
 
     public static void main(String... args) throws Exception {

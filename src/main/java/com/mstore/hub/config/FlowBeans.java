@@ -2,7 +2,12 @@ package com.mstore.hub.config;
 
 import java.time.Clock;
 
+import com.mstore.hub.cache.CacheInvalidator;
+import com.mstore.hub.cache.KeyGuard;
+import com.mstore.hub.devices.DeviceRegistry;
 import com.mstore.hub.emails.MailFailures;
+import com.mstore.hub.notifications.NotificationChannels;
+import com.mstore.hub.orders.OrderRepository;
 import com.mstore.hub.errors.FailureHeaders;
 import com.mstore.hub.json.InboundJson;
 import com.mstore.hub.transactions.AuditLog;
@@ -10,6 +15,9 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.util.TimeUtils;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.serializer.StringRedisSerializer;
 
 /** The Java steps the route files call by name. */
 @Configuration
@@ -27,6 +35,18 @@ public class FlowBeans implements CamelConfiguration {
     @PropertyInject("mstore.transactions.consumer-group")
     private String transactionsConsumerGroup;
 
+    @PropertyInject("mstore.cache.allowed-prefixes")
+    private String allowedCachePrefixes;
+
+    @PropertyInject("mstore.cache.scan-batch-size")
+    private int cacheScanBatch;
+
+    @PropertyInject("mstore.devices.low-battery")
+    private int lowBatteryThreshold;
+
+    @PropertyInject("mstore.devices.offline-after")
+    private String offlineAfter;
+
     @PropertyInject("mstore.instance-id")
     private String instanceId;
 
@@ -43,6 +63,32 @@ public class FlowBeans implements CamelConfiguration {
     @BindToRegistry("mailFailures")
     public MailFailures mailFailures() {
         return new MailFailures();
+    }
+
+    @BindToRegistry("cacheInvalidator")
+    public CacheInvalidator cacheInvalidator(StringRedisTemplate redisTemplate) {
+        return new CacheInvalidator(redisTemplate, new KeyGuard(allowedCachePrefixes), cacheScanBatch);
+    }
+
+    @BindToRegistry("orderRepository")
+    public OrderRepository orderRepository(StringRedisTemplate redisTemplate) {
+        return new OrderRepository(redisTemplate);
+    }
+
+    @BindToRegistry("deviceRegistry")
+    public DeviceRegistry deviceRegistry(StringRedisTemplate redisTemplate) {
+        return new DeviceRegistry(redisTemplate, lowBatteryThreshold, TimeUtils.toMilliSeconds(offlineAfter), Clock.systemUTC());
+    }
+
+    @BindToRegistry("notificationChannels")
+    public NotificationChannels notificationChannels() {
+        return new NotificationChannels();
+    }
+
+    /** Pub/sub payloads are plain UTF-8 strings (the Go backend's); not Java-serialized objects. */
+    @BindToRegistry("redisStringSerializer")
+    public StringRedisSerializer redisStringSerializer() {
+        return StringRedisSerializer.UTF_8;
     }
 
     @BindToRegistry(value = "auditLog", destroyMethod = "close")

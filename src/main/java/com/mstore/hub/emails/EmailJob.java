@@ -33,6 +33,12 @@ public record EmailJob(String jobId, String type, Long transactionId, String tra
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    /** The confirmation job for a new order; its jobId derives from the order id, like the receipt's. */
+    public static EmailJob orderConfirmation(String orderId, String customerEmail) {
+        return new EmailJob(stableId(ORDER_CONFIRMATION, orderId), ORDER_CONFIRMATION, null, null, orderId,
+                customerEmail, DEFAULT_PRIORITY);
+    }
+
     /** Reads a job from canonical JSON that has passed email-job.schema.json. */
     public static EmailJob fromJson(String canonicalJson) throws JsonProcessingException {
         return JSON.readValue(canonicalJson, EmailJob.class);

@@ -26,6 +26,8 @@ public final class RunningHub implements AutoCloseable {
     private final int httpPort;
 
     private final java.util.concurrent.atomic.AtomicLong redeliveries = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> completedByRoute =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private RunningHub(Main main, int httpPort) {
         this.main = main;
@@ -35,6 +37,11 @@ public final class RunningHub implements AutoCloseable {
             public void notify(org.apache.camel.spi.CamelEvent event) {
                 if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeRedeliveryEvent) {
                     redeliveries.incrementAndGet();
+                }
+                if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent completed
+                        && completed.getExchange().getFromRouteId() != null) {
+                    completedByRoute.computeIfAbsent(completed.getExchange().getFromRouteId(),
+                            id -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
                 }
             }
         });
@@ -98,6 +105,12 @@ public final class RunningHub implements AutoCloseable {
         context().getShutdownStrategy().setShutdownNowOnTimeout(true);
         context().getShutdownStrategy().setSuppressLoggingOnTimeout(true);
         main.stop();
+    }
+
+    /** How many exchanges that started in a route have completed since the hub started. */
+    public long completed(String routeId) {
+        var count = completedByRoute.get(routeId);
+        return count == null ? 0 : count.get();
     }
 
     /** How many redelivery attempts the hub has made since it started, over all routes. */

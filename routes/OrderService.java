@@ -1,0 +1,108 @@
+import com.mstore.hub.emails.EmailJob;
+import com.mstore.hub.errors.RejectedMessageException;
+import com.mstore.hub.orders.OrderEvent;
+import com.mstore.hub.orders.OrderReplies;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeTimedOutException;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.jsonvalidator.JsonValidationException;
+
+/**
+ * Flow 2 (CONTRACTS.md section 2): orders over NATS.
+ *  - the order read model: orders.created, orders.updated and inventory.reserved keep the latest
+ *    state of each order in Redis (mstore:order:{orderId}); an older event never overwrites a newer one;
+ *  - the order.get service (queue group order-service): the order, "Order not found" or "Invalid request";
+ *  - the HTTP gateway GET /api/orders/{orderId}: asks order.get and answers 200, 404, 504 or 503.
+ * Bad events go to subject orders.dlq with the reason in NATS headers.
+ */
+public class OrderService extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        orderReadModel();
+        orderGetService();
+        httpGateway();
+    }
+
+    private void orderReadModel() {
+        from("nats:{{mstore.orders.created-subject}}?queueName={{mstore.orders.events-queue-group}}")
+                .routeId("orders-created")
+                .routeConfigurationId("mstore-error-handling")
+                .to("direct:apply-order-event")
+                .filter(simple("${exchangeProperty.orderEvent.hasCustomerEmail()}"))
+                    .setBody(method(EmailJob.class,
+                            "orderConfirmation(${exchangeProperty.orderEvent.orderId}, ${exchangeProperty.orderEvent.customerEmail})"))
+                    .to("direct:enqueue-email-job")
+                .end();
+
+        from("nats:{{mstore.orders.updated-subject}}?queueName={{mstore.orders.events-queue-group}}")
+                .routeId("orders-updated")
+                .routeConfigurationId("mstore-error-handling")
+                .to("direct:apply-order-event");
+
+        from("direct:apply-order-event")
+                .routeId("apply-order-event")
+                .routeConfigurationId("mstore-error-handling")
+                .setProperty("mstoreDeadLetterUri", constant("direct:order-event-dead-letter"))
+                .setBody(method("inboundJson", "canonical(${body}, 'order', {{mstore.orders.max-payload-bytes}})"))
+                .to("json-validator:schemas/order.schema.json")
+                .setProperty("orderEvent", method(OrderEvent.class, "fromJson"))
+                .bean("orderRepository", "applyOrderEvent")
+                .log("Order ${exchangeProperty.orderEvent.orderId} is now ${body}");
+
+        from("nats:{{mstore.orders.reserved-subject}}?queueName={{mstore.orders.events-queue-group}}")
+                .routeId("inventory-reserved")
+                .routeConfigurationId("mstore-error-handling")
+                .setProperty("mstoreDeadLetterUri", constant("direct:order-event-dead-letter"))
+                .setBody(method("inboundJson", "canonical(${body}, 'inventory-reservation', {{mstore.orders.max-payload-bytes}})"))
+                .to("json-validator:schemas/inventory-reservation.schema.json")
+                .bean("orderRepository", "applyReservation")
+                .log("Stock reserved: order is now ${body}");
+
+        from("direct:order-event-dead-letter")
+                .routeId("order-event-dead-letter")
+                .setHeader("mstore-source-subject", header("CamelNatsSubject"))
+                .to("nats:{{mstore.orders.dlq-subject}}?lazyStartProducer=true");
+    }
+
+    /** Every request gets exactly one reply, whatever goes wrong. */
+    private void orderGetService() {
+        from("nats:{{mstore.orders.request-subject}}?queueName={{mstore.orders.request-queue-group}}&exchangePattern=InOut")
+                .routeId("order-get")
+                .doTry()
+                    .setBody(method("inboundJson", "canonical(${body}, 'order-request', 4096)"))
+                    .to("json-validator:schemas/order-request.schema.json")
+                    .bean("orderRepository", "answer")
+                .doCatch(RejectedMessageException.class, JsonValidationException.class)
+                    .setBody(constant(OrderReplies.invalidRequest()))
+                .doCatch(Exception.class)
+                    .log(LoggingLevel.ERROR, "order.get could not be answered: ${exception.message}")
+                    .setBody(constant(OrderReplies.unavailable()))
+                .end();
+    }
+
+    private void httpGateway() {
+        rest("/api")
+                .get("/orders/{orderId}").produces("application/json").to("direct:order-http-get");
+
+        from("direct:order-http-get")
+                .routeId("order-http-gateway")
+                .setBody(method(OrderReplies.class, "request(${header.orderId})"))
+                .removeHeaders("*")
+                .doTry()
+                    // lazy: the hub starts, and this answers 503, while NATS is unreachable
+                    .to("nats:{{mstore.orders.request-subject}}?requestTimeout={{mstore.orders.request-timeout-ms}}&exchangePattern=InOut&lazyStartProducer=true")
+                    .convertBodyTo(String.class)
+                    .setHeader(Exchange.HTTP_RESPONSE_CODE, method(OrderReplies.class, "httpStatus"))
+                .doCatch(ExchangeTimedOutException.class)
+                    .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(504))
+                    .setBody(constant("{\"error\":\"The order service did not answer in time\"}"))
+                .doCatch(Exception.class)
+                    .log(LoggingLevel.WARN, "GET /api/orders: order.get unavailable: ${exception.message}")
+                    .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(503))
+                    .setBody(constant(OrderReplies.unavailable()))
+                .end()
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"));
+    }
+}

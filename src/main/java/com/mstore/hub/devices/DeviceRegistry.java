@@ -1,0 +1,165 @@
+package com.mstore.hub.devices;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mstore.hub.errors.RejectedMessageException;
+import org.apache.camel.Exchange;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The live registry of POS devices (CONTRACTS.md section 4): one Redis hash per device at
+ * {@code mstore:device:{deviceId}}, and a sorted set by last-seen time that the offline sweep reads.
+ * Updates run as Lua scripts, so several hub instances can apply statuses and sweep at once.
+ */
+public class DeviceRegistry {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LAST_SEEN_INDEX = "mstore:devices:last-seen";
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> UPDATE = RedisScript.of(new ClassPathResource("redis/update-device.lua"), List.class);
+    private static final RedisScript<Long> MARK_OFFLINE = RedisScript.of(new ClassPathResource("redis/mark-offline.lua"), Long.class);
+
+    private final StringRedisTemplate redis;
+    private final int lowBatteryThreshold;
+    private final long offlineAfterMillis;
+    private final Clock clock;
+
+    public DeviceRegistry(StringRedisTemplate redis, int lowBatteryThreshold, long offlineAfterMillis, Clock clock) {
+        this.redis = redis;
+        this.lowBatteryThreshold = lowBatteryThreshold;
+        this.offlineAfterMillis = offlineAfterMillis;
+        this.clock = clock;
+    }
+
+    /** The device a status topic devices/{deviceId}/status names; the payload must name the same. */
+    public void checkTopic(String topic, DeviceStatus status) {
+        String[] parts = topic == null ? new String[0] : topic.split("/");
+        if (parts.length != 3 || !parts[0].equals("devices") || !parts[2].equals("status")) {
+            throw new RejectedMessageException("unexpected-topic", "not a device status topic: " + topic);
+        }
+        if (!parts[1].equals(status.deviceId())) {
+            throw new RejectedMessageException("device-mismatch",
+                    "payload deviceId '" + status.deviceId() + "' differs from topic " + topic);
+        }
+    }
+
+    /**
+     * Applies a status; an older one than stored is ignored. Returns true when this status took the
+     * battery below the threshold (the one moment a low-battery notification is due).
+     */
+    @SuppressWarnings("unchecked")
+    public boolean apply(DeviceStatus status) {
+        Instant now = clock.instant();
+        // a status without lastSeen (a device's last will, set at connect time) counts as "now"
+        Instant lastSeen = status.lastSeen() == null || status.lastSeen().isNull() ? now : parse(status.lastSeen().asText(), status.lastSeen().isNumber());
+        List<Long> result = redis.execute(UPDATE, List.of(key(status.deviceId()), LAST_SEEN_INDEX),
+                status.deviceId(), String.valueOf(status.online()),
+                status.batteryLevel() == null ? "" : String.valueOf(status.batteryLevel()),
+                lastSeen.toString(), String.valueOf(lastSeen.toEpochMilli()), now.toString(),
+                String.valueOf(lowBatteryThreshold), status.branchId() == null ? "" : String.valueOf(status.branchId()));
+        return result != null && result.size() == 2 && result.get(1) == 1L;
+    }
+
+    /** Marks offline every device not heard from for the configured time; returns their ids. */
+    public List<String> markSilentDevicesOffline() {
+        Instant now = clock.instant();
+        long cutOff = now.toEpochMilli() - offlineAfterMillis;
+        Set<String> silent = redis.opsForZSet().rangeByScore(LAST_SEEN_INDEX, Double.NEGATIVE_INFINITY, cutOff - 1);
+        List<String> markedNow = new ArrayList<>();
+        if (silent != null) {
+            for (String deviceId : silent) {
+                Long marked = redis.execute(MARK_OFFLINE, List.of(key(deviceId), LAST_SEEN_INDEX),
+                        String.valueOf(cutOff), now.toString());
+                if (marked != null && marked == 1L) {
+                    markedNow.add(deviceId);
+                }
+            }
+        }
+        return markedNow;
+    }
+
+    /** The registry entry as JSON, or null for a device never seen. */
+    public String find(String deviceId) {
+        Map<Object, Object> fields = redis.opsForHash().entries(key(deviceId));
+        if (fields.isEmpty()) {
+            return null;
+        }
+        ObjectNode entry = JSON.createObjectNode();
+        entry.put("deviceId", deviceId);
+        entry.put("online", Boolean.parseBoolean((String) fields.get("online")));
+        if (fields.containsKey("batteryLevel")) {
+            entry.put("batteryLevel", Integer.parseInt((String) fields.get("batteryLevel")));
+        }
+        entry.put("lastSeen", (String) fields.get("lastSeen"));
+        entry.put("updatedAt", (String) fields.get("updatedAt"));
+        if (fields.containsKey("branchId")) {
+            entry.put("branchId", Long.parseLong((String) fields.get("branchId")));
+        }
+        return entry.toString();
+    }
+
+    /** The notifications to publish for a device whose battery went low: one per user of its branch. */
+    public List<Map<String, Object>> lowBatteryNotifications(DeviceStatus status) {
+        String branchId = (String) redis.opsForHash().get(key(status.deviceId()), "branchId");
+        if (branchId == null) {
+            return List.of();
+        }
+        Set<String> users = redis.opsForSet().members("mstore:branch:" + branchId + ":users");
+        List<Map<String, Object>> notifications = new ArrayList<>();
+        if (users != null) {
+            for (String userId : users) {
+                notifications.add(Map.of(
+                        "channel", "user:" + userId + ":notifications",
+                        "body", JSON.createObjectNode()
+                                .put("userId", Long.parseLong(userId))
+                                .put("message", "Battery low on " + status.deviceId() + ": " + status.batteryLevel() + "%")
+                                .put("timestamp", clock.instant().getEpochSecond())
+                                .toString()));
+            }
+        }
+        return notifications;
+    }
+
+    /** For the dead-letter topic: the reason as MQTT 5 user properties. */
+    public void toUserProperties(Exchange exchange) {
+        var properties = new org.eclipse.paho.mqttv5.common.packet.MqttProperties();
+        List<org.eclipse.paho.mqttv5.common.packet.UserProperty> user = new ArrayList<>();
+        exchange.getMessage().getHeaders().forEach((name, value) -> {
+            if (name.startsWith("mstore-") && value != null) {
+                user.add(new org.eclipse.paho.mqttv5.common.packet.UserProperty(name, value.toString()));
+            }
+        });
+        String topic = exchange.getMessage().getHeader("CamelMqttTopic", String.class);
+        if (topic != null) {
+            user.add(new org.eclipse.paho.mqttv5.common.packet.UserProperty("mstore-source-topic", topic));
+        }
+        properties.setUserProperties(user);
+        exchange.getMessage().setHeader("CamelPahoMqtt5MsgProperties", properties);
+    }
+
+    static String key(String deviceId) {
+        return "mstore:device:" + deviceId;
+    }
+
+    private static Instant parse(String text, boolean unixSeconds) {
+        if (unixSeconds) {
+            return Instant.ofEpochSecond(Long.parseLong(text));
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new RejectedMessageException("invalid-payload", "lastSeen '" + text + "' is neither RFC 3339 nor Unix seconds");
+        }
+    }
+}

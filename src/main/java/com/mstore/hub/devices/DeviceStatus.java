@@ -1,0 +1,17 @@
+package com.mstore.hub.devices;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A status a POS device publishes on devices/{deviceId}/status (CONTRACTS.md section 4). */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record DeviceStatus(String deviceId, boolean online, Integer batteryLevel, JsonNode lastSeen, Long branchId) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static DeviceStatus fromJson(String canonicalJson) throws JsonProcessingException {
+        return JSON.readValue(canonicalJson, DeviceStatus.class);
+    }
+}
