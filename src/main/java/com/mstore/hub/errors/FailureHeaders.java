@@ -29,8 +29,10 @@ public final class FailureHeaders {
         if (error == null) {
             return "unknown";
         }
-        if (error instanceof RejectedMessageException rejected) {
-            return rejected.reason();
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof RejectedMessageException rejected) {
+                return rejected.reason();
+            }
         }
         if (error instanceof JsonValidationException) {
             return "invalid-payload";

@@ -122,6 +122,8 @@ public final class RouteFiles {
         main.addOverrideProperty("camel.main.routes-include-pattern",
                 "file:" + routesDirectory + "/*.camel.yaml,file:" + routesDirectory + "/*.java");
         main.addOverrideProperty("camel.main.auto-startup", "false");
+        // the supervising route controller would start (and retry) routes regardless of auto-startup
+        main.addOverrideProperty("camel.routecontroller.enabled", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("mstore.startup.require-brokers", "false");

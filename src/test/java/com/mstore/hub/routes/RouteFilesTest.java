@@ -18,7 +18,19 @@ class RouteFilesTest {
 
     private static final Path ROUTES = Path.of("routes");
     private static final Path KAMELETS = Path.of("kamelets");
-    private static final Map<String, String> OFFLINE = Map.of();
+    /** Addresses where nothing listens: loading route files must not depend on (or touch) a broker. */
+    private static final Map<String, String> OFFLINE = offlineSettings();
+
+    private static Map<String, String> offlineSettings() {
+        int nowhere = com.mstore.hub.testing.FreePorts.one();
+        return Map.of(
+                "mstore.kafka.brokers", "localhost:" + nowhere,
+                "mstore.nats.servers", "nats://localhost:" + nowhere,
+                "mstore.rabbitmq.addresses", "amqp://guest:guest@localhost:" + nowhere + "/",
+                "mstore.mqtt.server-uri", "tcp://localhost:" + nowhere,
+                "mstore.redis.port", String.valueOf(nowhere),
+                "mstore.smtp.port", String.valueOf(nowhere));
+    }
 
     @Test
     void everyYamlRouteAndKameletFileConformsToTheYamlDslSchema() {

@@ -54,11 +54,21 @@ public final class RunningHub implements AutoCloseable {
         return startWith(settings);
     }
 
-    /** Starts a hub with exactly these settings over application.properties. */
+    /** Isolates this test run's MQTT sessions from earlier runs on a shared broker. */
+    private static final String RUN = java.util.UUID.randomUUID().toString().substring(0, 8);
+
+    /**
+     * Starts a hub with these settings over application.properties. Unless a test names them, each
+     * hub gets its own instance id (so its own MQTT session and Kafka transactional id) and short
+     * MQTT sessions, so nothing it subscribes to outlives the test on a shared broker.
+     */
     public static RunningHub startWith(Map<String, String> settings) {
         int httpPort = FreePorts.one();
         Main main = HubApplication.newMain();
         main.addOverrideProperty("mstore.http.port", String.valueOf(httpPort));
+        main.addOverrideProperty("mstore.instance-id", "test-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        main.addOverrideProperty("mstore.devices.share-group", "test-" + RUN);
+        main.addOverrideProperty("mstore.devices.session-expiry-seconds", "30");
         settings.forEach(main::addOverrideProperty);
         try {
             main.start();

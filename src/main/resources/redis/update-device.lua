@@ -1,0 +1,31 @@
+-- Applies one device status to the registry, atomically.
+-- KEYS[1] = mstore:device:{deviceId} (hash), KEYS[2] = mstore:devices:last-seen (sorted set, score = last seen millis)
+-- ARGV: deviceId, online ("true"/"false"), batteryLevel ("" when absent), lastSeen (RFC 3339), lastSeen millis,
+--       updatedAt (RFC 3339), low-battery threshold, branchId ("" when absent)
+-- A status older than the one stored is ignored. Returns {applied (0/1), notifyLowBattery (0/1)}:
+-- the low-battery notification is due once when the level drops below the threshold, and again
+-- only after it has been back at or above it.
+local storedMillis = tonumber(redis.call('HGET', KEYS[1], 'lastSeenMillis') or '-1')
+local millis = tonumber(ARGV[5])
+if millis < storedMillis then
+  return {0, 0}
+end
+redis.call('HSET', KEYS[1], 'deviceId', ARGV[1], 'online', ARGV[2], 'lastSeen', ARGV[4],
+  'lastSeenMillis', ARGV[5], 'updatedAt', ARGV[6])
+if ARGV[8] ~= '' then
+  redis.call('HSET', KEYS[1], 'branchId', ARGV[8])
+end
+redis.call('ZADD', KEYS[2], millis, ARGV[1])
+local notify = 0
+if ARGV[3] ~= '' then
+  redis.call('HSET', KEYS[1], 'batteryLevel', ARGV[3])
+  local low = tonumber(ARGV[3]) < tonumber(ARGV[7])
+  local alreadyNotified = redis.call('HGET', KEYS[1], 'lowBatteryNotified') == '1'
+  if low and not alreadyNotified then
+    redis.call('HSET', KEYS[1], 'lowBatteryNotified', '1')
+    notify = 1
+  elseif not low and alreadyNotified then
+    redis.call('HDEL', KEYS[1], 'lowBatteryNotified')
+  end
+end
+return {1, notify}

@@ -1,0 +1,219 @@
+package com.mstore.hub.devices;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mstore.hub.testing.MqttTestClient;
+import com.mstore.hub.testing.RedisSubscriber;
+import com.mstore.hub.testing.RunningHub;
+import com.mstore.hub.testing.TestBrokers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** Flow 4 against a real MQTT 5 broker and Redis, with plain MQTT clients as the devices: CONTRACTS.md section 4. */
+class DeviceStatusTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final String deadLetterTopic = "devices/dlq/" + run;
+    private Map<String, String> settings;
+    private MqttTestClient device;
+    private Jedis redis;
+
+    @BeforeEach
+    void setUp() {
+        settings = new HashMap<>(TestBrokers.hubSettings());
+        settings.put("mstore.devices.share-group", "hub-" + run);
+        settings.put("mstore.devices.dlq-topic", deadLetterTopic);
+        settings.put("mstore.devices.session-expiry-seconds", "30");
+        settings.put("mstore.instance-id", "a-" + run);
+        settings.put("mstore.transactions.topic", "transactions-" + run);
+        device = new MqttTestClient(settings.get("mstore.mqtt.server-uri"));
+        redis = new Jedis(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")));
+    }
+
+    @AfterEach
+    void tearDown() {
+        device.close();
+        redis.close();
+    }
+
+    @Test
+    void statusesFromSeveralDevicesEndInTheRegistry() throws Exception {
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            for (int i = 0; i < 5; i++) {
+                publishStatus("POS-" + run + "-" + i, true, 50 + i, Instant.parse("2026-11-28T10:00:00Z"));
+            }
+            for (int i = 0; i < 5; i++) {
+                JsonNode entry = awaitDevice(hub, "POS-" + run + "-" + i);
+                assertThat(entry.get("online").asBoolean()).isTrue();
+                assertThat(entry.get("batteryLevel").asInt()).isEqualTo(50 + i);
+                assertThat(entry.get("lastSeen").asText()).isEqualTo("2026-11-28T10:00:00Z");
+                assertThat(entry.get("updatedAt").asText()).isNotBlank();
+            }
+            assertThat(hub.get("/api/devices/POS-NEVER-" + run).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void anOlderStatusArrivingLateDoesNotOverwriteANewerOne() throws Exception {
+        String id = "POS-ORDER-" + run;
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            publishStatus(id, true, 80, Instant.parse("2026-11-28T10:05:00Z"));
+            awaitDevice(hub, id);
+            publishStatus(id, false, 99, Instant.parse("2026-11-28T10:00:00Z"));
+            String marker = "POS-MARK-" + run;
+            publishStatus(marker, true, 1, Instant.parse("2026-11-28T10:00:00Z"));
+            awaitDevice(hub, marker);
+            JsonNode entry = awaitDevice(hub, id);
+            assertThat(entry.get("batteryLevel").asInt()).isEqualTo(80);
+            assertThat(entry.get("online").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void twoHubsInTheSharedGroupEachGetPartOfTheTrafficAndTogetherAllOfIt() throws Exception {
+        Map<String, String> secondSettings = new HashMap<>(settings);
+        secondSettings.put("mstore.instance-id", "b-" + run);
+        int devices = 100;
+        try (RunningHub first = RunningHub.startWith(settings);
+             RunningHub second = RunningHub.startWith(secondSettings)) {
+            for (int i = 0; i < devices; i++) {
+                publishStatus("POS-SHARE-" + run + "-" + i, true, 60, Instant.now());
+            }
+            await().atMost(PATIENCE).until(() -> first.completed("device-status") + second.completed("device-status") >= devices);
+            assertThat(first.completed("device-status")).isPositive();
+            assertThat(second.completed("device-status")).isPositive();
+            assertThat(first.completed("device-status") + second.completed("device-status")).isEqualTo(devices);
+            for (int i = 0; i < devices; i++) {
+                assertThat(redis.exists("mstore:device:POS-SHARE-" + run + "-" + i)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aDeviceThatGoesSilentIsMarkedOffline() throws Exception {
+        settings.put("mstore.devices.offline-after", "2s");
+        settings.put("mstore.devices.sweep-interval-ms", "200");
+        String id = "POS-SILENT-" + run;
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            publishStatus(id, true, 70, Instant.now());
+            assertThat(awaitDevice(hub, id).get("online").asBoolean()).isTrue();
+            await().atMost(PATIENCE).until(() -> !JSON.readTree(hub.get("/api/devices/" + id).body()).get("online").asBoolean());
+        }
+    }
+
+    @Test
+    void aLastWillWithoutLastSeenMarksTheDeviceOffline() throws Exception {
+        String id = "POS-WILL-" + run;
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            publishStatus(id, true, 70, Instant.now().minusSeconds(5));
+            awaitDevice(hub, id);
+            device.publish("devices/" + id + "/status", "{\"deviceId\": \"%s\", \"online\": false}".formatted(id));
+            await().atMost(PATIENCE).until(() -> !JSON.readTree(hub.get("/api/devices/" + id).body()).get("online").asBoolean());
+        }
+    }
+
+    @Test
+    void aBatteryDroppingBelowTheThresholdGivesExactlyOneNotificationToTheBranchsUsers() throws Exception {
+        String id = "POS-BATT-" + run;
+        long branch = 700_000 + (long) (Math.random() * 90_000);
+        long user = branch + 5;
+        redis.sadd("mstore:branch:" + branch + ":users", String.valueOf(user));
+        try (RunningHub hub = RunningHub.startWith(settings);
+             RedisSubscriber notifications = new RedisSubscriber(settings.get("mstore.redis.host"),
+                     Integer.parseInt(settings.get("mstore.redis.port")), "user:" + user + ":notifications")) {
+            Instant t = Instant.parse("2026-11-28T10:00:00Z");
+            device.publish("devices/" + id + "/status", """
+                    {"deviceId": "%s", "online": true, "batteryLevel": 20, "lastSeen": "%s", "branchId": %d}""".formatted(id, t, branch));
+            for (int level : new int[] {14, 12, 9, 5}) {
+                t = t.plusSeconds(60);
+                publishStatus(id, true, level, t);
+            }
+            await().atMost(PATIENCE).until(() -> awaitDevice(hub, id).get("batteryLevel").asInt() == 5);
+            await().atMost(PATIENCE).until(() -> notifications.messages().size() >= 1);
+            // back above the threshold and down again: a new episode, a new notification
+            publishStatus(id, true, 60, t.plusSeconds(60));
+            publishStatus(id, true, 4, t.plusSeconds(120));
+            await().atMost(PATIENCE).until(() -> notifications.messages().size() >= 2);
+            assertThat(notifications.messages()).hasSize(2);
+            JsonNode first = JSON.readTree(notifications.messages().get(0));
+            assertThat(first.get("userId").asLong()).isEqualTo(user);
+            assertThat(first.get("message").asText()).contains(id).contains("14%");
+        } finally {
+            redis.del("mstore:branch:" + branch + ":users");
+        }
+    }
+
+    @Test
+    void eachKindOfBadPayloadIsRejectedCountedAndDeadLetteredWhileGoodOnesFlow() throws Exception {
+        String id = "POS-BAD-" + run;
+        Map<String, String[]> bad = new java.util.LinkedHashMap<>();
+        bad.put("mismatch", new String[] {"devices/" + id + "/status", "{\"deviceId\": \"OTHER\", \"online\": true}", "device-mismatch"});
+        bad.put("battery", new String[] {"devices/" + id + "/status", "{\"deviceId\": \"%s\", \"online\": true, \"batteryLevel\": 150}".formatted(id), "invalid-payload"});
+        bad.put("json", new String[] {"devices/" + id + "/status", "{\"deviceId\": ", "not-json"});
+        bad.put("timestamp", new String[] {"devices/" + id + "/status", "{\"deviceId\": \"%s\", \"online\": true, \"lastSeen\": \"yesterday\"}".formatted(id), "invalid-payload"});
+        bad.put("online", new String[] {"devices/" + id + "/status", "{\"deviceId\": \"%s\", \"online\": \"yes\"}".formatted(id), "invalid-payload"});
+        device.subscribe(deadLetterTopic);
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            for (String[] message : bad.values()) {
+                device.publish(message[0], message[1]);
+            }
+            publishStatus(id, true, 42, Instant.now());
+            assertThat(awaitDevice(hub, id).get("batteryLevel").asInt()).isEqualTo(42);
+            await().atMost(PATIENCE).until(() -> device.received().size() == bad.size());
+            for (String[] message : bad.values()) {
+                var dead = device.received().stream().filter(r -> r.payload().equals(message[1])).findFirst().orElseThrow();
+                assertThat(dead.userProperty("mstore-error-reason")).as(message[1]).isEqualTo(message[2]);
+                assertThat(dead.userProperty("mstore-error-message")).isNotBlank();
+                assertThat(dead.userProperty("mstore-source-topic")).isEqualTo(message[0]);
+            }
+            String metrics = hub.get("/observe/metrics").body();
+            assertThat(metrics.lines().filter(l -> l.startsWith("mstore_dead_letters_total{") && l.contains("route=\"device-status\""))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum()).isEqualTo(bad.size());
+        }
+    }
+
+    @Test
+    void aCommandReachesAPlainMqttClientSubscribedToTheDevicesTopic() throws Exception {
+        String id = "POS-CMD-" + run;
+        device.subscribe("devices/" + id + "/events");
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + hub.httpPort() + "/api/devices/" + id + "/commands"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"command\": \"reboot\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(202);
+            await().atMost(PATIENCE).until(() -> !device.received().isEmpty());
+            assertThat(device.received().get(0).topic()).isEqualTo("devices/" + id + "/events");
+            assertThat(JSON.readTree(device.received().get(0).payload()).get("command").asText()).isEqualTo("reboot");
+        }
+    }
+
+    private void publishStatus(String deviceId, boolean online, int battery, Instant lastSeen) {
+        device.publish("devices/" + deviceId + "/status", """
+                {"DeviceID": "%s", "Online": %s, "BatteryLevel": %d, "LastSeen": "%s"}""".formatted(deviceId, online, battery, lastSeen));
+    }
+
+    private JsonNode awaitDevice(RunningHub hub, String deviceId) throws Exception {
+        await().atMost(PATIENCE).until(() -> hub.get("/api/devices/" + deviceId).statusCode() == 200);
+        return JSON.readTree(hub.get("/api/devices/" + deviceId).body());
+    }
+}

@@ -1,0 +1,97 @@
+package com.mstore.hub.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/** A plain MQTT 5 client, as a POS device or another service uses the broker: no Camel in between. */
+public final class MqttTestClient implements AutoCloseable {
+
+    public record Received(String topic, String payload, MqttProperties properties) {
+        public String userProperty(String name) {
+            return properties.getUserProperties().stream().filter(p -> p.getKey().equals(name))
+                    .map(p -> p.getValue()).findFirst().orElse(null);
+        }
+    }
+
+    private final MqttClient client;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    public MqttTestClient(String serverUri) {
+        try {
+            client = new MqttClient(serverUri, "test-" + UUID.randomUUID(), new MemoryPersistence());
+            client.setCallback(new MqttCallback() {
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                    received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8), message.getProperties()));
+                }
+
+                @Override
+                public void disconnected(MqttDisconnectResponse response) {
+                }
+
+                @Override
+                public void mqttErrorOccurred(MqttException exception) {
+                }
+
+                @Override
+                public void deliveryComplete(IMqttToken token) {
+                }
+
+                @Override
+                public void connectComplete(boolean reconnect, String serverURI) {
+                }
+
+                @Override
+                public void authPacketArrived(int reasonCode, MqttProperties properties) {
+                }
+            });
+            client.connect(new MqttConnectionOptions());
+        } catch (MqttException e) {
+            throw new IllegalStateException("cannot connect to " + serverUri, e);
+        }
+    }
+
+    public void subscribe(String topicFilter) {
+        try {
+            client.subscribe(topicFilter, 1);
+        } catch (MqttException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void publish(String topic, String payload) {
+        try {
+            MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+            message.setQos(1);
+            client.publish(topic, message);
+        } catch (MqttException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public List<Received> received() {
+        return received;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.disconnect();
+            client.close();
+        } catch (MqttException ignored) {
+            // closing
+        }
+    }
+}
