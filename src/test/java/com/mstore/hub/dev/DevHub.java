@@ -36,6 +36,7 @@ public final class DevHub {
 
         Main main = HubApplication.newMain();
         main.addInitialProperty("camel.main.profile", "dev");
+        main.addOverrideProperty("camel.main.routes-reload-enabled", "true");
         int exitCode;
         try {
             exitCode = main.run(args);

@@ -1,0 +1,89 @@
+package com.mstore.hub.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.mstore.hub.testing.RunningHub;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No container engine runs here, so the deployment files are checked against what the hub really
+ * does: the manifests parse, and their ports, probe paths and mount paths are the hub's.
+ */
+class DeploymentFilesTest {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Path K8S = Path.of("docker/k8s");
+
+    @Test
+    void everyManifestParsesAndNamesItsKind() throws Exception {
+        List<Path> manifests = new ArrayList<>();
+        try (var files = Files.list(K8S)) {
+            files.filter(f -> f.toString().endsWith(".yaml")).forEach(manifests::add);
+        }
+        assertThat(manifests).hasSizeGreaterThanOrEqualTo(4);
+        for (Path manifest : manifests) {
+            JsonNode document = YAML.readTree(manifest.toFile());
+            assertThat(document.path("apiVersion").asText()).as(manifest.toString()).isNotBlank();
+            assertThat(document.path("kind").asText()).as(manifest.toString()).isNotBlank();
+        }
+        assertThat(YAML.readTree(Path.of("docker/compose.yaml").toFile()).path("services").has("hub")).isTrue();
+    }
+
+    @Test
+    void theDeploymentsPortsProbesAndMountsMatchWhatTheHubServes() throws Exception {
+        JsonNode pod = YAML.readTree(K8S.resolve("deployment.yaml").toFile()).path("spec").path("template").path("spec");
+        JsonNode container = pod.path("containers").get(0);
+        Properties defaults = applicationProperties();
+
+        int containerPort = container.path("ports").get(0).path("containerPort").asInt();
+        assertThat(containerPort).isEqualTo(Integer.parseInt(defaults.getProperty("mstore.http.port").trim()));
+
+        int grace = pod.path("terminationGracePeriodSeconds").asInt();
+        assertThat(grace).isGreaterThan(Integer.parseInt(defaults.getProperty("mstore.shutdown-timeout-seconds").trim()));
+
+        // the route files are read from routes/ under the working directory the image runs in
+        assertThat(defaults.getProperty("camel.main.routes-include-pattern")).contains("file:routes/");
+        String workdir = dockerfileWorkdir();
+        assertThat(container.path("volumeMounts").get(0).path("mountPath").asText()).isEqualTo(workdir + "/routes");
+
+        JsonNode service = YAML.readTree(K8S.resolve("service.yaml").toFile());
+        assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText())
+                .isEqualTo(container.path("ports").get(0).path("name").asText());
+        JsonNode pdb = YAML.readTree(K8S.resolve("pdb.yaml").toFile());
+        JsonNode deploymentSelector = YAML.readTree(K8S.resolve("deployment.yaml").toFile()).path("spec").path("selector");
+        assertThat(pdb.path("spec").path("selector").path("matchLabels")).isEqualTo(deploymentSelector.path("matchLabels"));
+
+        try (RunningHub hub = RunningHub.start(Map.of())) {
+            for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                String path = container.path(probe).path("httpGet").path("path").asText();
+                assertThat(hub.get(path).statusCode()).as(probe + " " + path).isEqualTo(200);
+            }
+        }
+    }
+
+    private static String dockerfileWorkdir() throws Exception {
+        return Files.readAllLines(Path.of("docker/Dockerfile")).stream()
+                .filter(line -> line.startsWith("WORKDIR "))
+                .reduce((first, second) -> second).orElseThrow()
+                .substring("WORKDIR ".length()).trim();
+    }
+
+    private static Properties applicationProperties() throws Exception {
+        Properties properties = new Properties();
+        try (InputStream in = DeploymentFilesTest.class.getClassLoader().getResourceAsStream("application.properties")) {
+            properties.load(in);
+        }
+        return properties;
+    }
+}
