@@ -6,13 +6,12 @@ import java.io.UncheckedIOException;
 import redis.embedded.RedisServer;
 
 /** The redis-server binary shipped in the embedded-redis jar, run as a child process. */
-public final class EmbeddedRedis implements LocalBroker {
+public final class EmbeddedRedis extends StartedHere {
 
-    private final int port;
     private final RedisServer server;
 
     private EmbeddedRedis(int port, RedisServer server) {
-        this.port = port;
+        super("Redis", port);
         this.server = server;
     }
 
@@ -29,21 +28,6 @@ public final class EmbeddedRedis implements LocalBroker {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start redis-server on port " + port, e);
         }
-    }
-
-    @Override
-    public String name() {
-        return "Redis";
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public boolean startedHere() {
-        return true;
     }
 
     @Override

@@ -7,13 +7,12 @@ import com.icegreen.greenmail.util.ServerSetup;
  * A real SMTP server in the JVM (GreenMail) that keeps every mail it accepts; in dev mode it also
  * serves them over IMAP, so any mail client (or curl) can read what the hub sent.
  */
-public final class GreenMailSmtp implements LocalBroker {
+public final class GreenMailSmtp extends StartedHere {
 
-    private final int port;
     private final GreenMail greenMail;
 
     private GreenMailSmtp(int port, GreenMail greenMail) {
-        this.port = port;
+        super("SMTP", port);
         this.greenMail = greenMail;
     }
 
@@ -34,21 +33,6 @@ public final class GreenMailSmtp implements LocalBroker {
     /** The mails received so far, for tests to read. */
     public GreenMail mailbox() {
         return greenMail;
-    }
-
-    @Override
-    public String name() {
-        return "SMTP";
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public boolean startedHere() {
-        return true;
     }
 
     @Override

@@ -8,14 +8,13 @@ import java.nio.file.Path;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 
 /** An in-JVM MQTT 5 broker (HiveMQ Community Edition, embedded). */
-final class HiveMqBroker implements LocalBroker {
+final class HiveMqBroker extends StartedHere {
 
-    private final int port;
     private final Path home;
     private final EmbeddedHiveMQ hivemq;
 
     private HiveMqBroker(int port, Path home, EmbeddedHiveMQ hivemq) {
-        this.port = port;
+        super("MQTT", port);
         this.home = home;
         this.hivemq = hivemq;
     }
@@ -45,21 +44,6 @@ final class HiveMqBroker implements LocalBroker {
             TempDirs.delete(home);
             throw new UncheckedIOException(e);
         }
-    }
-
-    @Override
-    public String name() {
-        return "MQTT";
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public boolean startedHere() {
-        return true;
     }
 
     @Override

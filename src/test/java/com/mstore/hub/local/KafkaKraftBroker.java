@@ -14,14 +14,13 @@ import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /** A single-node in-JVM Kafka in KRaft mode (broker and controller in one server). */
-final class KafkaKraftBroker implements LocalBroker {
+final class KafkaKraftBroker extends StartedHere {
 
-    private final int port;
     private final Path logDir;
     private final KafkaRaftServer server;
 
     private KafkaKraftBroker(int port, Path logDir, KafkaRaftServer server) {
-        this.port = port;
+        super("Kafka", port);
         this.logDir = logDir;
         this.server = server;
     }
@@ -69,21 +68,6 @@ final class KafkaKraftBroker implements LocalBroker {
             TempDirs.delete(logDir);
             throw new IllegalStateException("Could not start the in-JVM Kafka broker on port " + port, e);
         }
-    }
-
-    @Override
-    public String name() {
-        return "Kafka";
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public boolean startedHere() {
-        return true;
     }
 
     @Override

@@ -6,15 +6,14 @@ import java.util.logging.Logger;
 import io.nats.NatsServerRunner;
 
 /** Debian's nats-server, run as a child process through jnats-server-runner. */
-final class NatsServer implements LocalBroker {
+final class NatsServer extends StartedHere {
 
     static final String EXECUTABLE = "/usr/sbin/nats-server";
 
-    private final int port;
     private final NatsServerRunner runner;
 
     private NatsServer(int port, NatsServerRunner runner) {
-        this.port = port;
+        super("NATS", port);
         this.runner = runner;
     }
 
@@ -38,21 +37,6 @@ final class NatsServer implements LocalBroker {
         Logger logger = Logger.getLogger("nats-server");
         logger.setLevel(Level.WARNING);
         return logger;
-    }
-
-    @Override
-    public String name() {
-        return "NATS";
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public boolean startedHere() {
-        return true;
     }
 
     @Override

@@ -17,19 +17,18 @@ import org.awaitility.Awaitility;
  * Debian's rabbitmq-server as a child process: a node of its own (own name, ports, data and log
  * directories), so it runs beside a system RabbitMQ without touching it.
  */
-final class RabbitMqServer implements LocalBroker {
+final class RabbitMqServer extends StartedHere {
 
     static final String EXECUTABLE = "/usr/lib/rabbitmq/bin/rabbitmq-server";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final int EPMD_PORT = 4369;
 
-    private final int port;
     private final Path home;
     private final Process process;
     private final boolean startedEpmd;
 
     private RabbitMqServer(int port, Path home, Process process, boolean startedEpmd) {
-        this.port = port;
+        super("RabbitMQ", port);
         this.home = home;
         this.process = process;
         this.startedEpmd = startedEpmd;
@@ -83,10 +82,10 @@ final class RabbitMqServer implements LocalBroker {
     private void awaitReady() {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
-        factory.setPort(port);
+        factory.setPort(port());
         factory.setConnectionTimeout(1000);
         try {
-            Awaitility.await("rabbitmq-server on port " + port)
+            Awaitility.await("rabbitmq-server on port " + port())
                     .atMost(READY_TIMEOUT)
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> {
@@ -104,21 +103,6 @@ final class RabbitMqServer implements LocalBroker {
             close();
             throw e;
         }
-    }
-
-    @Override
-    public String name() {
-        return "RabbitMQ";
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public boolean startedHere() {
-        return true;
     }
 
     @Override
