@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -25,12 +25,12 @@ public final class MqttTestClient implements AutoCloseable {
         }
     }
 
-    private final MqttClient client;
+    private final MqttAsyncClient client;
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
     public MqttTestClient(String serverUri) {
         try {
-            client = new MqttClient(serverUri, "test-" + UUID.randomUUID(), new MemoryPersistence());
+            client = new MqttAsyncClient(serverUri, "test-" + UUID.randomUUID(), new MemoryPersistence());
             client.setCallback(new MqttCallback() {
                 @Override
                 public void messageArrived(String topic, MqttMessage message) {
@@ -57,7 +57,7 @@ public final class MqttTestClient implements AutoCloseable {
                 public void authPacketArrived(int reasonCode, MqttProperties properties) {
                 }
             });
-            client.connect(new MqttConnectionOptions());
+            client.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
         } catch (MqttException e) {
             throw new IllegalStateException("cannot connect to " + serverUri, e);
         }
@@ -65,17 +65,18 @@ public final class MqttTestClient implements AutoCloseable {
 
     public void subscribe(String topicFilter) {
         try {
-            client.subscribe(topicFilter, 1);
+            client.subscribe(topicFilter, 1).waitForCompletion(10_000);
         } catch (MqttException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /** Publishes at QoS 1 and waits for the broker's acknowledgement. */
     public void publish(String topic, String payload) {
         try {
             MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
             message.setQos(1);
-            client.publish(topic, message);
+            client.publish(topic, message).waitForCompletion(10_000);
         } catch (MqttException e) {
             throw new IllegalStateException(e);
         }
@@ -88,7 +89,7 @@ public final class MqttTestClient implements AutoCloseable {
     @Override
     public void close() {
         try {
-            client.disconnect();
+            client.disconnect().waitForCompletion(5_000);
             client.close();
         } catch (MqttException ignored) {
             // closing
