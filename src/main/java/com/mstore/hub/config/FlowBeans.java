@@ -10,6 +10,7 @@ import com.mstore.hub.notifications.NotificationChannels;
 import com.mstore.hub.orders.OrderRepository;
 import com.mstore.hub.errors.FailureHeaders;
 import com.mstore.hub.json.InboundJson;
+import com.mstore.hub.metrics.RedeliveryCounter;
 import com.mstore.hub.transactions.AuditLog;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -53,6 +54,11 @@ public class FlowBeans implements CamelConfiguration {
     @BindToRegistry("inboundJson")
     public InboundJson inboundJson() {
         return new InboundJson();
+    }
+
+    @BindToRegistry("redeliveryCounter")
+    public RedeliveryCounter redeliveryCounter() {
+        return new RedeliveryCounter();
     }
 
     @BindToRegistry("failureHeaders")

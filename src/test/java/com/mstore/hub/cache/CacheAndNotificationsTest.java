@@ -197,11 +197,6 @@ class CacheAndNotificationsTest {
     }
 
     private static long deadLetters(RunningHub hub, String reason) {
-        String metrics = hub.get("/observe/metrics").body();
-        return metrics.lines()
-                .filter(line -> line.startsWith("mstore_dead_letters_total{") && line.contains("reason=\"" + reason + "\"")
-                        && line.contains("route=\"cache-invalidation\""))
-                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return (long) hub.metric("mstore_dead_letters_total", "reason=\"" + reason + "\"", "route=\"cache-invalidation\"");
     }
 }

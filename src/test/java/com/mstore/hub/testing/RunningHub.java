@@ -117,6 +117,18 @@ public final class RunningHub implements AutoCloseable {
         main.stop();
     }
 
+    /**
+     * The sum of a Prometheus metric at /observe/metrics over the series whose labels include all
+     * of the given {@code name="value"} pairs, e.g. {@code metric("mstore_dead_letters_total", "route=\"x\"")}.
+     */
+    public double metric(String name, String... labels) {
+        return get("/observe/metrics").body().lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .filter(line -> java.util.Arrays.stream(labels).allMatch(line::contains))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     /** How many exchanges that started in a route have completed since the hub started. */
     public long completed(String routeId) {
         var count = completedByRoute.get(routeId);

@@ -136,6 +136,9 @@ class TransactionsAuditTest {
                 kafka.send(topic, code, payload);
             }
             await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic));
+            assertThat(hub.metric("mstore_duplicates_total", "route=\"transactions-audit\"")).isEqualTo(4);
+            assertThat(hub.metric("camel_exchanges_total", "routeId=\"transactions-audit\"")).isEqualTo(5);
+            assertThat(hub.metric("camel_exchanges_failed_total", "routeId=\"transactions-audit\"")).isZero();
         }
         try (RunningHub restarted = RunningHub.startWith(settings)) {
             kafka.send(topic, code, payload);
@@ -224,6 +227,7 @@ class TransactionsAuditTest {
             redis = EmbeddedRedis.start(redisPort);
 
             await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic));
+            assertThat(hub.metric("mstore_redeliveries_total", "route=\"transactions-audit\"")).isEqualTo(hub.redeliveries());
         } finally {
             redis.close();
         }
