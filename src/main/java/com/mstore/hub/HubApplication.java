@@ -29,6 +29,8 @@ public final class HubApplication {
     public static void main(String... args) throws Exception {
         Main main = newMain();
         int exitCode = main.run(args);
-        System.exit(exitCode);
+        // run() returns once Camel has drained and stopped. After a SIGTERM the JVM would end with
+        // 143 (killed by a signal) although the shutdown was clean: end with the hub's own code.
+        Runtime.getRuntime().halt(exitCode);
     }
 }

@@ -131,19 +131,6 @@ class DeviceStatusTest {
     }
 
     @Test
-    void statusesPublishedWhileTheHubIsStoppedReachItWhenItIsBack() throws Exception {
-        String id = "POS-BACK-" + run;
-        try (RunningHub hub = RunningHub.startWith(settings)) {
-            publishStatus(id, true, 90, Instant.parse("2026-11-28T10:00:00Z"));
-            awaitDevice(hub, id);
-        }
-        publishStatus(id, true, 33, Instant.parse("2026-11-28T10:10:00Z"));
-        try (RunningHub back = RunningHub.startWith(settings)) {
-            await().atMost(PATIENCE).until(() -> awaitDevice(back, id).get("batteryLevel").asInt() == 33);
-        }
-    }
-
-    @Test
     void aDeviceThatGoesSilentIsMarkedOffline() throws Exception {
         settings.put("mstore.devices.offline-after", "2s");
         settings.put("mstore.devices.sweep-interval-ms", "200");

@@ -1,0 +1,109 @@
+package com.mstore.hub.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import com.mstore.hub.config.Settings;
+import com.mstore.hub.testing.FreePorts;
+import com.mstore.hub.testing.KafkaClient;
+import com.mstore.hub.testing.TestBrokers;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hub as a real process (the production main class, configured by MSTORE_* variables) gets a
+ * SIGTERM under load: it stops taking messages, finishes what is in flight, exits 0, and a new
+ * process carries on with nothing lost or doubled.
+ */
+class GracefulShutdownTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void aSigtermUnderLoadDrainsAndExitsZeroAndTheNextProcessLosesAndDoublesNothing() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
+        settings.put("mstore.transactions.topic", "transactions-" + run);
+        settings.put("mstore.transactions.audit-topic", "transactions.audit-" + run);
+        settings.put("mstore.transactions.dlq-topic", "transactions.dlq-" + run);
+        settings.put("mstore.transactions.consumer-group", "mstore-audit-" + run);
+        settings.put("mstore.emails.worker-enabled", "false");
+        settings.put("mstore.emails.queue", "emails-" + run);
+        settings.put("mstore.emails.dlq", "emails.dlq-" + run);
+        settings.put("mstore.instance-id", "sigterm-" + run);
+        settings.put("mstore.devices.share-group", "sigterm-" + run);
+        settings.put("mstore.devices.session-expiry-seconds", "30");
+        int count = 400;
+        try (KafkaClient kafka = new KafkaClient(settings.get("mstore.kafka.brokers"))) {
+            for (int i = 0; i < count; i++) {
+                String code = "TRX-%s-%04d".formatted(run, i);
+                kafka.send("transactions-" + run, code, "{\"transactionCode\": \"%s\", \"branchId\": 1, \"grandTotal\": %d}".formatted(code, i));
+            }
+            Path firstLog = Files.createTempFile("hub-sigterm-", ".log");
+            Process first = startHub(settings, firstLog);
+            await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readAll("transactions.audit-" + run).size() >= 20);
+            first.destroy(); // SIGTERM
+            assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("exited within the drain timeout").isTrue();
+            assertThat(first.exitValue()).as(Files.readString(firstLog)).isZero();
+            assertThat(Files.readString(firstLog)).contains("is shutting down");
+
+            Path secondLog = Files.createTempFile("hub-sigterm-", ".log");
+            Process second = startHub(settings, secondLog);
+            try {
+                await().atMost(Duration.ofSeconds(120))
+                        .until(() -> kafka.caughtUp("mstore-audit-" + run, "transactions-" + run));
+            } finally {
+                second.destroy();
+                second.waitFor(60, TimeUnit.SECONDS);
+            }
+            List<ConsumerRecord<String, String>> audit = kafka.readAll("transactions.audit-" + run);
+            Map<String, Long> perCode = audit.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+            assertThat(perCode).hasSize(count);
+            assertThat(perCode.values()).allMatch(n -> n == 1);
+        }
+    }
+
+    /** The production main class, run as its image runs it: from the project directory, configured by environment. */
+    private static Process startHub(Map<String, String> settings, Path log) throws Exception {
+        int httpPort = FreePorts.one();
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "com.mstore.hub.HubApplication")
+                .directory(new File("."))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        settings.forEach((key, value) -> builder.environment().put(Settings.environmentVariableFor(key), value));
+        builder.environment().put("MSTORE_HTTP_PORT", String.valueOf(httpPort));
+        Process process = builder.start();
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the hub exited: " + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + httpPort + "/observe/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return ready.statusCode() == 200;
+            } catch (java.io.IOException notYet) {
+                return false;
+            }
+        });
+        return process;
+    }
+}
