@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class GracefulShutdownTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Test
     void aSigtermUnderLoadDrainsAndExitsZeroAndTheNextProcessLosesAndDoublesNothing() throws Exception {
@@ -55,15 +56,17 @@ class GracefulShutdownTest {
                 kafka.send("transactions-" + run, code, "{\"transactionCode\": \"%s\", \"branchId\": 1, \"grandTotal\": %d}".formatted(code, i));
             }
             Path firstLog = Files.createTempFile("hub-sigterm-", ".log");
-            Process first = startHub(settings, firstLog);
+            // the production logging configuration, in its JSON form
+            Process first = startHub(settings, firstLog, "-Dlogback.configurationFile=src/main/resources/logback.xml", "json");
             await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readAll("transactions.audit-" + run).size() >= 20);
             first.destroy(); // SIGTERM
             assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("exited within the drain timeout").isTrue();
             assertThat(first.exitValue()).as(Files.readString(firstLog)).isZero();
             assertThat(Files.readString(firstLog)).contains("is shutting down");
+            assertEveryLineIsAJsonLogEvent(firstLog);
 
             Path secondLog = Files.createTempFile("hub-sigterm-", ".log");
-            Process second = startHub(settings, secondLog);
+            Process second = startHub(settings, secondLog, "-Dlogback.configurationFile=src/main/resources/logback.xml", "text");
             try {
                 await().atMost(Duration.ofSeconds(120))
                         .until(() -> kafka.caughtUp("mstore-audit-" + run, "transactions-" + run));
@@ -78,11 +81,26 @@ class GracefulShutdownTest {
         }
     }
 
+    /** One JSON object per line, each with a level and a message, and the audit route's MDC on its lines. */
+    private static void assertEveryLineIsAJsonLogEvent(Path log) throws Exception {
+        List<String> lines = Files.readAllLines(log).stream().filter(line -> !line.isBlank()).toList();
+        assertThat(lines).isNotEmpty();
+        boolean routeInMdc = false;
+        for (String line : lines) {
+            var event = JSON.readTree(line);
+            assertThat(event.path("level").asText()).as(line).isNotBlank();
+            assertThat(event.has("message")).as(line).isTrue();
+            routeInMdc |= event.path("mdc").path("camel.routeId").asText().equals("transactions-audit");
+        }
+        assertThat(routeInMdc).as("a log line from the audit route carries its route id").isTrue();
+    }
+
     /** The production main class, run as its image runs it: from the project directory, configured by environment. */
-    private static Process startHub(Map<String, String> settings, Path log) throws Exception {
+    private static Process startHub(Map<String, String> settings, Path log, String logbackConfig, String logFormat) throws Exception {
         int httpPort = FreePorts.one();
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                logbackConfig,
                 "-cp", System.getProperty("java.class.path"),
                 "com.mstore.hub.HubApplication")
                 .directory(new File("."))
@@ -90,6 +108,7 @@ class GracefulShutdownTest {
                 .redirectOutput(log.toFile());
         settings.forEach((key, value) -> builder.environment().put(Settings.environmentVariableFor(key), value));
         builder.environment().put("MSTORE_HTTP_PORT", String.valueOf(httpPort));
+        builder.environment().put("LOG_FORMAT", logFormat);
         Process process = builder.start();
         await().atMost(Duration.ofSeconds(90)).until(() -> {
             if (!process.isAlive()) {
