@@ -72,6 +72,18 @@ class DeploymentFilesTest {
         }
     }
 
+    @Test
+    void everythingTheImageCopiesIsInTheRepository() throws Exception {
+        for (String line : Files.readAllLines(Path.of("docker/Dockerfile"))) {
+            if (line.startsWith("COPY ") && !line.contains("--from=")) {
+                String source = line.substring("COPY ".length()).trim().split("\\s+")[0];
+                assertThat(Path.of(source)).as(line).exists();
+                assertThat(new ProcessBuilder("git", "ls-files", "--error-unmatch", source).start().waitFor())
+                        .as("%s is tracked by git, so a fresh clone has it", source).isZero();
+            }
+        }
+    }
+
     private static String dockerfileWorkdir() throws Exception {
         return Files.readAllLines(Path.of("docker/Dockerfile")).stream()
                 .filter(line -> line.startsWith("WORKDIR "))
