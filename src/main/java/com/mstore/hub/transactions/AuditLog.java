@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mstore.hub.tracing.TraceContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -72,8 +73,12 @@ public class AuditLog implements AutoCloseable {
         audit.put("sourceTopic", in.getHeader(KafkaConstants.TOPIC, String.class));
         audit.put("sourcePartition", in.getHeader(KafkaConstants.PARTITION, Integer.class));
         audit.put("sourceOffset", in.getHeader(KafkaConstants.OFFSET, Long.class));
-        audit.put("traceId", TraceParent.traceId(in.getHeader("traceparent")));
-        inTransaction(exchange, new ProducerRecord<>(auditTopic, transactionCode, JSON.writeValueAsString(record)));
+        audit.put("traceId", TraceContext.traceId(exchange));
+        ProducerRecord<String, String> auditRecord =
+                new ProducerRecord<>(auditTopic, transactionCode, JSON.writeValueAsString(record));
+        // written without a Camel endpoint, so the trace context is carried on by hand
+        TraceContext.inject(exchange, (name, value) -> auditRecord.headers().add(name, bytes(value)));
+        inTransaction(exchange, auditRecord);
     }
 
     /**

@@ -3,6 +3,7 @@ package com.mstore.hub.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,6 +71,25 @@ class DeploymentFilesTest {
                 assertThat(hub.get(path).statusCode()).as(probe + " " + path).isEqualTo(200);
             }
         }
+    }
+
+    @Test
+    void everyMstoreVariableTheDeploymentsSetNamesARealSettingAndComposeTracesToItsJaeger() throws Exception {
+        java.util.Set<String> settings = new java.util.HashSet<>();
+        applicationProperties().stringPropertyNames().forEach(key ->
+                settings.add(com.mstore.hub.config.Settings.environmentVariableFor(key)));
+        List<String> variables = new ArrayList<>();
+        JsonNode compose = YAML.readTree(Path.of("docker/compose.yaml").toFile());
+        JsonNode hubEnvironment = compose.path("services").path("hub").path("environment");
+        hubEnvironment.fieldNames().forEachRemaining(variables::add);
+        JsonNode container = YAML.readTree(K8S.resolve("deployment.yaml").toFile())
+                .path("spec").path("template").path("spec").path("containers").get(0);
+        container.path("env").forEach(variable -> variables.add(variable.path("name").asText()));
+        assertThat(variables).filteredOn(name -> name.startsWith("MSTORE_")).isNotEmpty()
+                .allSatisfy(name -> assertThat(settings).as("setting for " + name).contains(name));
+
+        String otlpHost = URI.create(hubEnvironment.path("OTEL_EXPORTER_OTLP_ENDPOINT").asText()).getHost();
+        assertThat(compose.path("services").has(otlpHost)).as("compose service " + otlpHost).isTrue();
     }
 
     @Test

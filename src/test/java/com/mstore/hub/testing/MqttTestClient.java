@@ -2,6 +2,7 @@ package com.mstore.hub.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -14,6 +15,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
 /** A plain MQTT 5 client, as a POS device or another service uses the broker: no Camel in between. */
 public final class MqttTestClient implements AutoCloseable {
@@ -73,9 +75,18 @@ public final class MqttTestClient implements AutoCloseable {
 
     /** Publishes at QoS 1 and waits for the broker's acknowledgement. */
     public void publish(String topic, String payload) {
+        publish(topic, payload, Map.of());
+    }
+
+    /** Publishes at QoS 1 with MQTT 5 user properties and waits for the broker's acknowledgement. */
+    public void publish(String topic, String payload, Map<String, String> userProperties) {
         try {
             MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
             message.setQos(1);
+            MqttProperties properties = new MqttProperties();
+            properties.setUserProperties(userProperties.entrySet().stream()
+                    .map(property -> new UserProperty(property.getKey(), property.getValue())).toList());
+            message.setProperties(properties);
             client.publish(topic, message).waitForCompletion(10_000);
         } catch (MqttException e) {
             throw new IllegalStateException(e);

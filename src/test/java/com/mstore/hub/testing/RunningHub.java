@@ -63,6 +63,11 @@ public final class RunningHub implements AutoCloseable {
      * MQTT sessions, so nothing it subscribes to outlives the test on a shared broker.
      */
     public static RunningHub startWith(Map<String, String> settings) {
+        return startWith(settings, Map.of());
+    }
+
+    /** As {@link #startWith(Map)}, with beans bound in the registry first (such as an OpenTelemetry SDK). */
+    public static RunningHub startWith(Map<String, String> settings, Map<String, Object> beans) {
         int httpPort = FreePorts.one();
         Main main = HubApplication.newMain();
         main.addOverrideProperty("mstore.http.port", String.valueOf(httpPort));
@@ -70,6 +75,7 @@ public final class RunningHub implements AutoCloseable {
         main.addOverrideProperty("mstore.devices.share-group", "test-" + RUN);
         main.addOverrideProperty("mstore.devices.session-expiry-seconds", "30");
         settings.forEach(main::addOverrideProperty);
+        beans.forEach(main::bind);
         try {
             main.start();
         } catch (RuntimeException e) {
