@@ -6,6 +6,7 @@ import com.mstore.hub.config.FlowBeans;
 import com.mstore.hub.config.RabbitTopology;
 import com.mstore.hub.config.SharedServerWebsockets;
 import com.mstore.hub.health.BrokerHealth;
+import com.mstore.hub.metrics.MetricsRegistry;
 import com.mstore.hub.tracing.Tracing;
 import org.apache.camel.main.Main;
 
@@ -24,7 +25,7 @@ public final class HubApplication {
      */
     public static Main newMain() {
         return new Main(HubApplication.class, BrokerConnections.class, BrokerHealth.class, DedupeStores.class,
-                FlowBeans.class, RabbitTopology.class, SharedServerWebsockets.class, Tracing.class);
+                FlowBeans.class, MetricsRegistry.class, RabbitTopology.class, SharedServerWebsockets.class, Tracing.class);
     }
 
     public static void main(String... args) throws Exception {

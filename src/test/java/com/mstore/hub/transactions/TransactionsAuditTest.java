@@ -113,6 +113,12 @@ class TransactionsAuditTest {
             assertThat(job.get("jobId").asText()).isNotBlank();
             assertThat(jobs.get(0).properties().getDeliveryMode()).isEqualTo(2);
             assertThat(jobs.get(0).properties().getContentType()).isEqualTo("application/json");
+
+            // processing time as a Prometheus histogram: the one exchange sits in the +Inf bucket
+            assertThat(hub.metric("camel_route_policy_seconds_bucket", "routeId=\"transactions-audit\"", "le=\"+Inf\""))
+                    .isEqualTo(1);
+            assertThat(hub.metric("camel_route_policy_seconds_bucket", "routeId=\"transactions-audit\"", "le=\"30.0\""))
+                    .isEqualTo(1);
         }
     }
 
