@@ -1,0 +1,132 @@
+package com.mstore.hub.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import com.mstore.hub.testing.RunningHub;
+import com.mstore.hub.testing.TestBrokers;
+import org.apache.camel.ServiceStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dev mode's route reloading, as {@code make run} has it on: the hub watches a copy of routes/,
+ * a new or edited file takes effect without a restart, and a broken edit is reported with its
+ * file and line while the last good routes keep running.
+ */
+class RouteReloadTest {
+
+    private static final Duration A_COUPLE_OF_SECONDS = Duration.ofSeconds(10);
+
+    @TempDir
+    Path routes;
+
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+    @BeforeEach
+    void captureLogs() {
+        logs.list = new CopyOnWriteArrayList<>();
+        logs.start();
+        root().addAppender(logs);
+    }
+
+    @AfterEach
+    void releaseLogs() {
+        root().detachAppender(logs);
+    }
+
+    @Test
+    void aNewOrEditedRouteFileTakesEffectAndABrokenEditKeepsTheLastGoodRoutes() throws Exception {
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
+        settings.put("camel.main.routes-include-pattern",
+                "file:" + routes + "/*.camel.yaml,file:" + routes + "/*.java");
+        settings.put("camel.main.routes-reload-enabled", "true");
+        settings.put("camel.main.routes-reload-directory", routes.toString());
+        settings.put("mstore.transactions.topic", "transactions-reload-" + routes.getFileName());
+
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            Path probe = routes.resolve("reload-probe.camel.yaml");
+            Files.writeString(probe, probeRoute("first"));
+            await().atMost(A_COUPLE_OF_SECONDS).until(() -> "first".equals(ask(hub)));
+
+            Files.writeString(probe, probeRoute("second"));
+            await().atMost(A_COUPLE_OF_SECONDS).until(() -> "second".equals(ask(hub)));
+
+            // a step that does not exist, on line 7
+            Files.writeString(probe, probeRoute("third").replace("- setBody:", "- setBodyy:"));
+            await().atMost(A_COUPLE_OF_SECONDS).until(() -> logs.list.stream().anyMatch(event ->
+                    event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)
+                            && describe(event).contains("reload-probe.camel.yaml")
+                            && describe(event).contains("line 7")));
+            assertThat(ask(hub)).isEqualTo("second");
+            assertThat(hub.context().getRouteController().getRouteStatus("transactions-audit"))
+                    .isEqualTo(ServiceStatus.Started);
+
+            // Java DSL files are compiled when they change, too
+            Files.writeString(routes.resolve("ReloadProbe.java"), """
+                    import org.apache.camel.builder.RouteBuilder;
+
+                    public class ReloadProbe extends RouteBuilder {
+                        @Override
+                        public void configure() {
+                            from("direct:reload-probe-java").routeId("reload-probe-java").setBody(constant("from java"));
+                        }
+                    }
+                    """);
+            await().atMost(A_COUPLE_OF_SECONDS).until(() -> "from java".equals(ask(hub, "direct:reload-probe-java")));
+        }
+    }
+
+    private static String probeRoute(String answer) {
+        return """
+                - route:
+                    id: reload-probe
+                    from:
+                      uri: direct:reload-probe
+                      steps:
+                        - log: "probe"
+                        - setBody:
+                            constant: "%s"
+                """.formatted(answer);
+    }
+
+    private static String ask(RunningHub hub) {
+        return ask(hub, "direct:reload-probe");
+    }
+
+    private static String ask(RunningHub hub, String endpoint) {
+        try {
+            return hub.context().createFluentProducerTemplate().to(endpoint).request(String.class);
+        } catch (RuntimeException noSuchRouteYet) {
+            return null;
+        }
+    }
+
+    private static String describe(ILoggingEvent event) {
+        return event.getFormattedMessage()
+                + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+    }
+
+    private static Logger root() {
+        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+}
