@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import com.mstore.hub.config.Settings;
-import com.mstore.hub.testing.FreePorts;
+import com.mstore.hub.testing.HubProcess;
 import com.mstore.hub.testing.KafkaClient;
 import com.mstore.hub.testing.TestBrokers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,7 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 class GracefulShutdownTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Test
@@ -95,34 +89,14 @@ class GracefulShutdownTest {
         assertThat(routeInMdc).as("a log line from the audit route carries its route id").isTrue();
     }
 
-    /** The production main class, run as its image runs it: from the project directory, configured by environment. */
+    /** The production main class, run from the project directory, configured by environment. */
     private static Process startHub(Map<String, String> settings, Path log, String logbackConfig, String logFormat) throws Exception {
-        int httpPort = FreePorts.one();
-        ProcessBuilder builder = new ProcessBuilder(
+        ProcessBuilder command = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 logbackConfig,
                 "-cp", System.getProperty("java.class.path"),
                 "com.mstore.hub.HubApplication")
-                .directory(new File("."))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        settings.forEach((key, value) -> builder.environment().put(Settings.environmentVariableFor(key), value));
-        builder.environment().put("MSTORE_HTTP_PORT", String.valueOf(httpPort));
-        builder.environment().put("LOG_FORMAT", logFormat);
-        Process process = builder.start();
-        await().atMost(Duration.ofSeconds(90)).until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the hub exited: " + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + httpPort + "/observe/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                return ready.statusCode() == 200;
-            } catch (java.io.IOException notYet) {
-                return false;
-            }
-        });
-        return process;
+                .directory(new File("."));
+        return HubProcess.startReady(command, settings, Map.of("LOG_FORMAT", logFormat), log);
     }
 }
