@@ -2,11 +2,15 @@
 MVN := ./mvnw -B
 CLASSPATH_FILE := target/test-classpath.txt
 
-.PHONY: run test prerequisites build
+.PHONY: run demo test prerequisites build
 
 ## run: start the hub in dev mode on local brokers at the standard ports (Ctrl-C stops everything)
 run: prerequisites build
 	exec java -cp "target/classes:target/test-classes:$$(cat $(CLASSPATH_FILE))" com.mstore.hub.dev.DevHub
+
+## demo: as run, plus demo traffic on every flow (one message per flow each mstore.demo.interval-ms)
+demo: prerequisites build
+	exec java -cp "target/classes:target/test-classes:$$(cat $(CLASSPATH_FILE))" com.mstore.hub.dev.DevHub --demo
 
 ## test: the whole test suite against real brokers (what CI runs)
 test: prerequisites

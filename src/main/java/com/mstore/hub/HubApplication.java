@@ -1,5 +1,7 @@
 package com.mstore.hub;
 
+import java.util.List;
+
 import com.mstore.hub.config.BrokerConnections;
 import com.mstore.hub.config.DedupeStores;
 import com.mstore.hub.config.FlowBeans;
@@ -21,11 +23,17 @@ public final class HubApplication {
 
     /**
      * The hub as camel-main runs it. Configuration classes are listed, not package-scanned, so
-     * nothing else on the classpath (such as a test's RouteBuilder) is picked up.
+     * nothing else on the classpath (such as a test's RouteBuilder) is picked up. No main class is
+     * given: camel-main would scan its package for @Configuration classes and, with the listed ones,
+     * configure each twice (two connection pools per broker).
      */
     public static Main newMain() {
-        return new Main(HubApplication.class, BrokerConnections.class, BrokerHealth.class, DedupeStores.class,
-                FlowBeans.class, MetricsRegistry.class, RabbitTopology.class, SharedServerWebsockets.class, Tracing.class);
+        Main main = new Main();
+        // instances, not classes: camel-main post-processes a class it instantiates twice, and each
+        // pass would call the @BindToRegistry methods again (a second, leaked connection factory)
+        main.configure().withConfigurations(List.of(new BrokerConnections(), new BrokerHealth(), new DedupeStores(),
+                new FlowBeans(), new MetricsRegistry(), new RabbitTopology(), new SharedServerWebsockets(), new Tracing()));
+        return main;
     }
 
     public static void main(String... args) throws Exception {

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Dev mode ({@code make run}): the local brokers at the standard ports of CONTRACTS.md (using any
  * that already run), then the hub on them with route reloading on. Ctrl-C stops the hub, then
- * every broker this process started.
+ * every broker this process started. With {@code --demo} ({@code make demo}) the hub also runs the
+ * demo traffic routes, which publish the backend's side of every flow.
  */
 public final class DevHub {
 
@@ -34,12 +35,24 @@ public final class DevHub {
             }
         }, "dev-brokers-wait"));
 
+        boolean demo = java.util.Arrays.asList(args).contains("--demo");
+        String[] camelArgs = java.util.Arrays.stream(args).filter(arg -> !arg.equals("--demo")).toArray(String[]::new);
         Main main = HubApplication.newMain();
+        if (demo) {
+            main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+                @Override
+                public void afterStart(org.apache.camel.main.BaseMainSupport started) {
+                    DemoTraffic.addTo(started.getCamelContext());
+                    LOG.info("Demo traffic on: every flow gets a message each {} ms (mstore.demo.interval-ms)",
+                            started.getCamelContext().resolvePropertyPlaceholders("{{mstore.demo.interval-ms}}"));
+                }
+            });
+        }
         main.addInitialProperty("camel.main.profile", "dev");
         main.addOverrideProperty("camel.main.routes-reload-enabled", "true");
         int exitCode;
         try {
-            exitCode = main.run(args);
+            exitCode = main.run(camelArgs);
         } finally {
             LOG.info("Hub stopped; stopping the local brokers this process started");
             brokers.close();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -64,25 +65,14 @@ class RouteReloadTest {
         settings.put("mstore.transactions.topic", "transactions-reload-" + routes.getFileName());
 
         try (RunningHub hub = RunningHub.startWith(settings)) {
-            Path probe = routes.resolve("reload-probe.camel.yaml");
-            Files.writeString(probe, probeRoute("first"));
-            await().atMost(A_COUPLE_OF_SECONDS).until(() -> "first".equals(ask(hub)));
+            write("reload-probe.camel.yaml", probeRoute("first"));
+            await().atMost(A_COUPLE_OF_SECONDS).until(() -> "first".equals(ask(hub, "direct:reload-probe")));
 
-            Files.writeString(probe, probeRoute("second"));
-            await().atMost(A_COUPLE_OF_SECONDS).until(() -> "second".equals(ask(hub)));
-
-            // a step that does not exist, on line 7
-            Files.writeString(probe, probeRoute("third").replace("- setBody:", "- setBodyy:"));
-            await().atMost(A_COUPLE_OF_SECONDS).until(() -> logs.list.stream().anyMatch(event ->
-                    event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)
-                            && describe(event).contains("reload-probe.camel.yaml")
-                            && describe(event).contains("line 7")));
-            assertThat(ask(hub)).isEqualTo("second");
-            assertThat(hub.context().getRouteController().getRouteStatus("transactions-audit"))
-                    .isEqualTo(ServiceStatus.Started);
+            write("reload-probe.camel.yaml", probeRoute("second"));
+            await().atMost(A_COUPLE_OF_SECONDS).until(() -> "second".equals(ask(hub, "direct:reload-probe")));
 
             // Java DSL files are compiled when they change, too
-            Files.writeString(routes.resolve("ReloadProbe.java"), """
+            write("ReloadProbe.java", """
                     import org.apache.camel.builder.RouteBuilder;
 
                     public class ReloadProbe extends RouteBuilder {
@@ -93,7 +83,27 @@ class RouteReloadTest {
                     }
                     """);
             await().atMost(A_COUPLE_OF_SECONDS).until(() -> "from java".equals(ask(hub, "direct:reload-probe-java")));
+
+            // a step that does not exist, on line 7
+            write("reload-probe.camel.yaml", probeRoute("third").replace("- setBody:", "- setBodyy:"));
+            await().atMost(A_COUPLE_OF_SECONDS).until(() -> logs.list.stream().anyMatch(event ->
+                    event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)
+                            && describe(event).contains("reload-probe.camel.yaml")
+                            && describe(event).contains("line 7")));
+            assertThat(ask(hub, "direct:reload-probe")).isEqualTo("second");
+            assertThat(hub.context().getRouteController().getRouteStatus("transactions-audit"))
+                    .isEqualTo(ServiceStatus.Started);
+
+            // fixed again: and no reload is left running when the hub stops
+            write("reload-probe.camel.yaml", probeRoute("fourth"));
+            await().atMost(A_COUPLE_OF_SECONDS).until(() -> "fourth".equals(ask(hub, "direct:reload-probe")));
         }
+    }
+
+    /** Writes a route file in one step, as an editor's save does, so the watcher sees it whole. */
+    private void write(String name, String content) throws Exception {
+        Path draft = Files.writeString(routes.resolveSibling(routes.getFileName() + "-" + name), content);
+        Files.move(draft, routes.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String probeRoute(String answer) {
@@ -107,10 +117,6 @@ class RouteReloadTest {
                         - setBody:
                             constant: "%s"
                 """.formatted(answer);
-    }
-
-    private static String ask(RunningHub hub) {
-        return ask(hub, "direct:reload-probe");
     }
 
     private static String ask(RunningHub hub, String endpoint) {

@@ -1,0 +1,53 @@
+package com.mstore.hub.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.mstore.hub.local.GreenMailSmtp;
+import com.mstore.hub.local.Ports;
+import com.mstore.hub.testing.RabbitClient;
+import com.mstore.hub.testing.RunningHub;
+import com.mstore.hub.testing.TestBrokers;
+import org.junit.jupiter.api.Test;
+
+/** make demo's traffic reaches every flow, and all of it is valid: nothing is dead-lettered. */
+class DemoTrafficTest {
+
+    @Test
+    void everyFlowProcessesDemoTrafficAndNothingIsDeadLettered() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int smtpPort = Ports.free();
+        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
+        settings.put("mstore.demo.interval-ms", "200");
+        settings.put("mstore.smtp.port", String.valueOf(smtpPort));
+        settings.put("mstore.transactions.topic", "transactions-" + run);
+        settings.put("mstore.transactions.audit-topic", "transactions.audit-" + run);
+        settings.put("mstore.transactions.consumer-group", "mstore-audit-" + run);
+        settings.put("mstore.emails.queue", "emails-" + run);
+        settings.put("mstore.emails.dlq", "emails.dlq-" + run);
+        settings.put("mstore.orders.created-subject", "orders.created." + run);
+        settings.put("mstore.orders.reserved-subject", "inventory.reserved." + run);
+        settings.put("mstore.cache.invalidate-channel", "cache:invalidate:" + run);
+        try (GreenMailSmtp smtp = GreenMailSmtp.start(smtpPort);
+             RunningHub hub = RunningHub.startWith(settings)) {
+            DemoTraffic.addTo(hub.context());
+            List<String> flows = List.of("transactions-audit", "orders-created", "inventory-reserved", "email-jobs",
+                    "device-status", "cache-invalidation", "user-notifications");
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                    assertThat(flows).allSatisfy(route -> assertThat(hub.completed(route)).as(route).isPositive()));
+            assertThat(smtp.mailbox().getReceivedMessages()).isNotEmpty();
+            assertThat(hub.metric("mstore_dead_letters_total")).isZero();
+        } finally {
+            try (RabbitClient rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"))) {
+                rabbit.deleteQueue("emails-" + run);
+                rabbit.deleteQueue("emails.dlq-" + run);
+            }
+        }
+    }
+}
