@@ -9,6 +9,7 @@ import com.mstore.hub.config.RabbitTopology;
 import com.mstore.hub.config.SharedServerWebsockets;
 import com.mstore.hub.health.BrokerHealth;
 import com.mstore.hub.metrics.MetricsRegistry;
+import com.mstore.hub.security.ApiAuthentication;
 import com.mstore.hub.tracing.Tracing;
 import org.apache.camel.main.Main;
 
@@ -31,7 +32,7 @@ public final class HubApplication {
         Main main = new Main();
         // instances, not classes: camel-main post-processes a class it instantiates twice, and each
         // pass would call the @BindToRegistry methods again (a second, leaked connection factory)
-        main.configure().withConfigurations(List.of(new BrokerConnections(), new BrokerHealth(), new DedupeStores(),
+        main.configure().withConfigurations(List.of(new ApiAuthentication(), new BrokerConnections(), new BrokerHealth(), new DedupeStores(),
                 new FlowBeans(), new MetricsRegistry(), new RabbitTopology(), new SharedServerWebsockets(), new Tracing()));
         return main;
     }

@@ -3,9 +3,6 @@ package com.mstore.hub.devices;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -216,11 +213,7 @@ class DeviceStatusTest {
         String id = "POS-CMD-" + run;
         device.subscribe("devices/" + id + "/events");
         try (RunningHub hub = RunningHub.startWith(settings)) {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://localhost:" + hub.httpPort() + "/api/devices/" + id + "/commands"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"command\": \"reboot\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = hub.post("/api/devices/" + id + "/commands", "{\"command\": \"reboot\"}");
             assertThat(response.statusCode()).isEqualTo(202);
             await().atMost(PATIENCE).until(() -> !device.received().isEmpty());
             assertThat(device.received().get(0).topic()).isEqualTo("devices/" + id + "/events");

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -162,11 +159,7 @@ class TracingTest {
                             && span.getName().equals("order.get." + run)
                             && schemesIn(span.getTraceId()).containsAll(Set.of("rest", "nats"))));
             device.subscribe("devices/" + deviceId + "/events");
-            HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://localhost:" + hub.httpPort() + "/api/devices/" + deviceId + "/commands"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"command\": \"reboot\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> accepted = hub.post("/api/devices/" + deviceId + "/commands", "{\"command\": \"reboot\"}");
             assertThat(accepted.statusCode()).isEqualTo(202);
             await().atMost(PATIENCE).until(() -> device.received().stream()
                     .anyMatch(message -> message.topic().endsWith("/events")));

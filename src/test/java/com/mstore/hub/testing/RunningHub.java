@@ -21,6 +21,8 @@ import org.apache.camel.main.Main;
 public final class RunningHub implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The API key every test hub accepts (unless a test sets mstore.http.api-keys), and get()/post() present. */
+    public static final String TEST_API_KEY = "test-api-key";
 
     private final Main main;
     private final int httpPort;
@@ -74,6 +76,7 @@ public final class RunningHub implements AutoCloseable {
         main.addOverrideProperty("mstore.instance-id", "test-" + java.util.UUID.randomUUID().toString().substring(0, 8));
         main.addOverrideProperty("mstore.devices.share-group", "test-" + RUN);
         main.addOverrideProperty("mstore.devices.session-expiry-seconds", "30");
+        main.addOverrideProperty("mstore.http.api-keys", TEST_API_KEY);
         settings.forEach(main::addOverrideProperty);
         beans.forEach(main::bind);
         try {
@@ -93,10 +96,25 @@ public final class RunningHub implements AutoCloseable {
         return httpPort;
     }
 
+    /** GET with the test API key. */
     public HttpResponse<String> get(String path) {
+        return send(request(path).GET().build());
+    }
+
+    /** POST of a JSON body with the test API key. */
+    public HttpResponse<String> post(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TEST_API_KEY);
+    }
+
+    /** Any request, as given (a test of the authentication sends its own headers). */
+    public HttpResponse<String> send(HttpRequest request) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
-                    .timeout(Duration.ofSeconds(30)).GET().build();
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -15,10 +15,20 @@ public final class WebSocketClient implements AutoCloseable {
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final WebSocket socket;
 
+    /** Connects with the test API key, as an authenticated browser session would. */
     public WebSocketClient(String url) {
+        this(url, RunningHub.TEST_API_KEY);
+    }
+
+    /** Connects presenting this API key (none when null). */
+    public WebSocketClient(String url, String apiKey) {
         try {
-            socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .connectTimeout(Duration.ofSeconds(5))
+            WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .connectTimeout(Duration.ofSeconds(5));
+            if (apiKey != null) {
+                builder.header("Authorization", "Bearer " + apiKey);
+            }
+            socket = builder
                     .buildAsync(URI.create(url), new WebSocket.Listener() {
                         private final StringBuilder partial = new StringBuilder();
 

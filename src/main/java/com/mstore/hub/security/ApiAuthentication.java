@@ -1,0 +1,104 @@
+package com.mstore.hub.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.StartupListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guards the HTTP API ({@code /api/*}) and the WebSockets ({@code /ws/*}) with API keys: a request
+ * must carry one of {@code mstore.http.api-keys} as {@code Authorization: Bearer <key>} or
+ * {@code X-API-Key: <key>}, or it gets 401. Health and metrics ({@code /observe/*}) stay open for
+ * probes and scrapers.
+ *
+ * <p>Required by default; with no key configured every API call is refused (and the hub says so at
+ * start) rather than left open. Dev mode turns it off. Written as a Vert.x handler on the hub's one
+ * HTTP router because it must also cover the WebSocket upgrade, which no Camel route sees.
+ */
+@Configuration
+public class ApiAuthentication implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger("com.mstore.hub.security");
+    private static final List<String> GUARDED = List.of("/api/", "/ws/");
+
+    @PropertyInject("mstore.http.auth-required")
+    private boolean required;
+
+    @PropertyInject(value = "mstore.http.api-keys", defaultValue = "")
+    private String apiKeys;
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        if (!required) {
+            LOG.warn("HTTP API authentication is off (mstore.http.auth-required=false)");
+            return;
+        }
+        Set<String> keys = Set.copyOf(Arrays.stream(apiKeys.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList());
+        if (keys.isEmpty()) {
+            LOG.warn("No API key configured (mstore.http.api-keys, env MSTORE_HTTP_API_KEYS): every /api and /ws request is refused");
+        }
+        // the router exists once the hub has started; until then readiness is DOWN, so Kubernetes
+        // sends no traffic (and the order puts this handler before every route's)
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarting(CamelContext starting, boolean alreadyStarted) {
+                // the HTTP server and its router do not exist yet
+            }
+
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                Router router = router(context);
+                router.route().order(Integer.MIN_VALUE).handler(routing -> {
+                    if (guarded(routing.normalizedPath()) && !authorized(routing.request(), keys)) {
+                        LOG.warn("Refused unauthenticated {} {} from {}", routing.request().method(),
+                                routing.normalizedPath(), routing.request().remoteAddress());
+                        routing.response().setStatusCode(401)
+                                .putHeader("WWW-Authenticate", "Bearer")
+                                .putHeader("Content-Type", "application/json")
+                                .end("{\"error\": \"Unauthorized\"}");
+                    } else {
+                        routing.next();
+                    }
+                });
+            }
+        });
+    }
+
+    private static Router router(CamelContext context) {
+        Set<VertxPlatformHttpRouter> routers = context.getRegistry().findByType(VertxPlatformHttpRouter.class);
+        if (routers.isEmpty()) {
+            throw new IllegalStateException("API authentication needs the hub's HTTP server (camel.server.enabled=true)");
+        }
+        return routers.iterator().next();
+    }
+
+    private static boolean guarded(String path) {
+        return path != null && GUARDED.stream().anyMatch(path::startsWith);
+    }
+
+    static boolean authorized(HttpServerRequest request, Set<String> keys) {
+        String presented = request.getHeader("X-API-Key");
+        String authorization = request.getHeader("Authorization");
+        if (presented == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            presented = authorization.substring(7).trim();
+        }
+        if (presented == null) {
+            return false;
+        }
+        byte[] candidate = presented.getBytes(StandardCharsets.UTF_8);
+        // constant-time comparison: response timing does not reveal how much of a key matched
+        return keys.stream().anyMatch(key -> MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), candidate));
+    }
+}
