@@ -1,6 +1,8 @@
 package com.mstore.hub;
 
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import com.mstore.hub.config.BrokerConnections;
 import com.mstore.hub.config.DedupeStores;
@@ -12,6 +14,7 @@ import com.mstore.hub.metrics.MetricsRegistry;
 import com.mstore.hub.security.ApiAuthentication;
 import com.mstore.hub.tracing.Tracing;
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the MStore Event Hub: camel-main loads application.properties, the route files in
@@ -39,9 +42,24 @@ public final class HubApplication {
 
     public static void main(String... args) throws Exception {
         Main main = newMain();
-        int exitCode = main.run(args);
-        // run() returns once Camel has drained and stopped. After a SIGTERM the JVM would end with
-        // 143 (killed by a signal) although the shutdown was clean: end with the hub's own code.
+        // After a SIGTERM the JVM runs its shutdown hooks (Camel's drains the routes) and would then
+        // end with 143, killed by a signal, although the shutdown was clean. This hook holds the JVM
+        // until run() has returned and halt() below has ended it with the hub's own exit code.
+        CountDownLatch holdUntilHalt = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                holdUntilHalt.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "hub-exit-code"));
+        int exitCode;
+        try {
+            exitCode = main.run(args);
+        } catch (Throwable e) {
+            LoggerFactory.getLogger(HubApplication.class).error("The hub stopped: {}", e.getMessage(), e);
+            exitCode = 1;
+        }
         Runtime.getRuntime().halt(exitCode);
     }
 }

@@ -60,6 +60,9 @@ public class ApiAuthentication implements CamelConfiguration {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
                 Router router = router(context);
+                if (router == null) {
+                    return; // no HTTP server (camel.server.enabled=false): nothing is served to guard
+                }
                 router.route().order(Integer.MIN_VALUE).handler(routing -> {
                     if (guarded(routing.normalizedPath()) && !authorized(routing.request(), keys)) {
                         LOG.warn("Refused unauthenticated {} {} from {}", routing.request().method(),
@@ -78,10 +81,7 @@ public class ApiAuthentication implements CamelConfiguration {
 
     private static Router router(CamelContext context) {
         Set<VertxPlatformHttpRouter> routers = context.getRegistry().findByType(VertxPlatformHttpRouter.class);
-        if (routers.isEmpty()) {
-            throw new IllegalStateException("API authentication needs the hub's HTTP server (camel.server.enabled=true)");
-        }
-        return routers.iterator().next();
+        return routers.isEmpty() ? null : routers.iterator().next();
     }
 
     private static boolean guarded(String path) {
