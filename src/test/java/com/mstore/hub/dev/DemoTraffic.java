@@ -1,6 +1,10 @@
 package com.mstore.hub.dev;
 
+import java.util.Set;
+import java.util.stream.Collectors;
+
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.RoutesLoader;
 import org.apache.camel.support.PluginHelper;
@@ -17,11 +21,11 @@ public final class DemoTraffic {
         RoutesLoader loader = PluginHelper.getRoutesLoader(context);
         Resource routes = PluginHelper.getResourceLoader(context).resolveResource(ROUTES);
         try {
-            java.util.Set<String> before = context.getRoutes().stream().map(org.apache.camel.Route::getRouteId)
-                    .collect(java.util.stream.Collectors.toSet());
+            Set<String> before = context.getRoutes().stream().map(Route::getRouteId)
+                    .collect(Collectors.toSet());
             loader.loadRoutes(routes);
             // the supervising route controller leaves routes added to a running hub stopped
-            for (org.apache.camel.Route route : context.getRoutes()) {
+            for (Route route : context.getRoutes()) {
                 if (!before.contains(route.getRouteId())) {
                     context.getRouteController().startRoute(route.getRouteId());
                 }

@@ -1,11 +1,14 @@
 package com.mstore.hub.dev;
 
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.mstore.hub.HubApplication;
 import com.mstore.hub.local.LocalBrokers;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,13 +38,13 @@ public final class DevHub {
             }
         }, "dev-brokers-wait"));
 
-        boolean demo = java.util.Arrays.asList(args).contains("--demo");
-        String[] camelArgs = java.util.Arrays.stream(args).filter(arg -> !arg.equals("--demo")).toArray(String[]::new);
+        boolean demo = Arrays.asList(args).contains("--demo");
+        String[] camelArgs = Arrays.stream(args).filter(arg -> !arg.equals("--demo")).toArray(String[]::new);
         Main main = HubApplication.newMain();
         if (demo) {
-            main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            main.addMainListener(new MainListenerSupport() {
                 @Override
-                public void afterStart(org.apache.camel.main.BaseMainSupport started) {
+                public void afterStart(BaseMainSupport started) {
                     DemoTraffic.addTo(started.getCamelContext());
                     LOG.info("Demo traffic on: every flow gets a message each {} ms (mstore.demo.interval-ms)",
                             started.getCamelContext().resolvePropertyPlaceholders("{{mstore.demo.interval-ms}}"));
