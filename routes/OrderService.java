@@ -71,7 +71,7 @@ public class OrderService extends RouteBuilder {
         from("nats:{{mstore.orders.request-subject}}?queueName={{mstore.orders.request-queue-group}}&exchangePattern=InOut")
                 .routeId("order-get")
                 .doTry()
-                    .setBody(method("inboundJson", "canonical(${body}, 'order-request', 4096)"))
+                    .setBody(method("inboundJson", "canonical(${body}, 'order-request', {{mstore.orders.max-request-bytes}})"))
                     .to("json-validator:schemas/order-request.schema.json")
                     .bean("orderRepository", "answer")
                 .doCatch(RejectedMessageException.class, JsonValidationException.class)

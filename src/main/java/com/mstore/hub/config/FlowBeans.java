@@ -18,7 +18,7 @@ import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.util.TimeUtils;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.serializer.StringRedisSerializer;
+import org.springframework.data.redis.serializer.RedisSerializer;
 
 /** The Java steps the route files call by name. */
 @Configuration
@@ -91,10 +91,14 @@ public class FlowBeans implements CamelConfiguration {
         return new NotificationChannels();
     }
 
-    /** Pub/sub payloads are plain UTF-8 strings (the Go backend's); not Java-serialized objects. */
-    @BindToRegistry("redisStringSerializer")
-    public StringRedisSerializer redisStringSerializer() {
-        return StringRedisSerializer.UTF_8;
+    /**
+     * Pub/sub payloads arrive as the bytes that were published (not Java-serialized objects, the
+     * component's default): decoding is left to InboundJson, which refuses invalid UTF-8 instead of
+     * letting a lenient decoder turn it into replacement characters.
+     */
+    @BindToRegistry("redisPayloadSerializer")
+    public RedisSerializer<byte[]> redisPayloadSerializer() {
+        return RedisSerializer.byteArray();
     }
 
     @BindToRegistry(value = "auditLog", destroyMethod = "close")

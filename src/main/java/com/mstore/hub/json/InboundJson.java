@@ -1,6 +1,9 @@
 package com.mstore.hub.json;
 
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,10 +30,16 @@ import com.mstore.hub.errors.RejectedMessageException;
  */
 public final class InboundJson {
 
-    /** Deeply nested input is refused while parsing, long before it could exhaust the stack. */
+    /**
+     * Strict parsing, so that what the hub acts on is what every other reader of the payload sees:
+     * deeply nested input is refused long before it could exhaust the stack; a field given twice
+     * (whose value differs between JSON parsers) and text after the JSON value are refused too.
+     */
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
-            .build());
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Map<String, List<String>> fieldsBySchema = new ConcurrentHashMap<>();
 
@@ -51,7 +62,7 @@ public final class InboundJson {
         }
         JsonNode tree;
         try {
-            tree = MAPPER.readTree(bytes);
+            tree = MAPPER.readTree(body instanceof String text ? text : strictUtf8(bytes));
         } catch (JacksonException e) {
             throw new RejectedMessageException("not-json", "the message body is not JSON: " + e.getOriginalMessage(), e);
         } catch (java.io.IOException e) {
@@ -69,7 +80,13 @@ public final class InboundJson {
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                renamed.set(canonicalName(field.getKey(), knownFields), renameFields(field.getValue(), knownFields));
+                String name = canonicalName(field.getKey(), knownFields);
+                if (renamed.has(name)) {
+                    // TransactionCode and transaction_code in one payload: which one the sender meant is unknown
+                    throw new RejectedMessageException("ambiguous-field",
+                            "the field " + name + " is given more than once, in different spellings");
+                }
+                renamed.set(name, renameFields(field.getValue(), knownFields));
             }
             return renamed;
         }
@@ -93,6 +110,21 @@ public final class InboundJson {
 
     private static String fold(String name) {
         return name.replace("_", "").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Jackson's own UTF-8 reader accepts overlong forms (0xC0 0xAF reads as '/'), the classic way
+     * past a check on the decoded text; the JDK's decoder refuses them with every other malformed input.
+     */
+    private static String strictUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new RejectedMessageException("not-json", "the message body is not valid UTF-8: " + e.getMessage());
+        }
     }
 
     private static byte[] bytesOf(Object body) {

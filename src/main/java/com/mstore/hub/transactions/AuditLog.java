@@ -3,6 +3,7 @@ package com.mstore.hub.transactions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -11,7 +12,9 @@ import java.util.concurrent.ExecutionException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mstore.hub.tracing.TraceContext;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -25,6 +28,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +54,7 @@ public class AuditLog implements AutoCloseable {
     private final String consumerGroup;
     private final String transactionalId;
     private final Clock clock;
-    private KafkaProducer<String, String> producer;
+    private KafkaProducer<String, byte[]> producer;
 
     public AuditLog(String brokers, String auditTopic, String deadLetterTopic, String consumerGroup,
                     String transactionalId, Clock clock) {
@@ -74,8 +78,8 @@ public class AuditLog implements AutoCloseable {
         audit.put("sourcePartition", in.getHeader(KafkaConstants.PARTITION, Integer.class));
         audit.put("sourceOffset", in.getHeader(KafkaConstants.OFFSET, Long.class));
         audit.put("traceId", TraceContext.traceId(exchange));
-        ProducerRecord<String, String> auditRecord =
-                new ProducerRecord<>(auditTopic, transactionCode, JSON.writeValueAsString(record));
+        ProducerRecord<String, byte[]> auditRecord =
+                new ProducerRecord<>(auditTopic, transactionCode, JSON.writeValueAsBytes(record));
         // written without a Camel endpoint, so the trace context is carried on by hand
         TraceContext.inject(exchange, (name, value) -> auditRecord.headers().add(name, bytes(value)));
         inTransaction(exchange, auditRecord);
@@ -84,25 +88,25 @@ public class AuditLog implements AutoCloseable {
     /**
      * Sends the original record to the dead-letter topic with the mstore-* headers, and commits its
      * offset. A record too large for the dead-letter topic goes there cut to its first
-     * {@value #TRUNCATED_BYTES} characters, marked {@code mstore-body-truncated}, rather than block
+     * {@value #TRUNCATED_BYTES} bytes, marked {@code mstore-body-truncated}, rather than block
      * its partition for good.
      */
     public synchronized void deadLetter(Exchange exchange) {
-        String body = exchange.getMessage().getBody(String.class);
+        byte[] body = exchange.getMessage().getBody(byte[].class);
         try {
             inTransaction(exchange, deadLetterRecord(exchange, body, false));
         } catch (KafkaException e) {
-            if (!causedBy(e, RecordTooLargeException.class) || body == null || body.length() <= TRUNCATED_BYTES) {
+            if (!causedBy(e, RecordTooLargeException.class) || body == null || body.length <= TRUNCATED_BYTES) {
                 throw e;
             }
-            LOG.warn("Record too large for {}: dead-lettering its first {} characters", deadLetterTopic, TRUNCATED_BYTES);
-            inTransaction(exchange, deadLetterRecord(exchange, body.substring(0, TRUNCATED_BYTES), true));
+            LOG.warn("Record too large for {}: dead-lettering its first {} bytes", deadLetterTopic, TRUNCATED_BYTES);
+            inTransaction(exchange, deadLetterRecord(exchange, Arrays.copyOf(body, TRUNCATED_BYTES), true));
         }
     }
 
-    private ProducerRecord<String, String> deadLetterRecord(Exchange exchange, String body, boolean truncated) {
+    private ProducerRecord<String, byte[]> deadLetterRecord(Exchange exchange, byte[] body, boolean truncated) {
         Message in = exchange.getMessage();
-        ProducerRecord<String, String> record = new ProducerRecord<>(deadLetterTopic,
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(deadLetterTopic,
                 in.getHeader(KafkaConstants.KEY, String.class), body);
         if (truncated) {
             record.headers().add("mstore-body-truncated", bytes(true));
@@ -132,12 +136,12 @@ public class AuditLog implements AutoCloseable {
         inTransaction(exchange, null);
     }
 
-    private void inTransaction(Exchange exchange, ProducerRecord<String, String> record) {
+    private void inTransaction(Exchange exchange, ProducerRecord<String, byte[]> record) {
         Message in = exchange.getMessage();
         TopicPartition source = new TopicPartition(in.getHeader(KafkaConstants.TOPIC, String.class),
                 in.getHeader(KafkaConstants.PARTITION, Integer.class));
         long nextOffset = in.getHeader(KafkaConstants.OFFSET, Long.class) + 1;
-        KafkaProducer<String, String> kafka = producer();
+        KafkaProducer<String, byte[]> kafka = producer(exchange.getContext());
         try {
             kafka.beginTransaction();
             if (record != null) {
@@ -164,7 +168,7 @@ public class AuditLog implements AutoCloseable {
         }
     }
 
-    private void abort(KafkaProducer<String, String> kafka) {
+    private void abort(KafkaProducer<String, byte[]> kafka) {
         try {
             kafka.abortTransaction();
         } catch (KafkaException abortFailed) {
@@ -172,9 +176,14 @@ public class AuditLog implements AutoCloseable {
         }
     }
 
-    private KafkaProducer<String, String> producer() {
+    private KafkaProducer<String, byte[]> producer(CamelContext context) {
         if (producer == null) {
             Properties config = new Properties();
+            // connects as the routes' Kafka consumer does (credentials and TLS: KafkaSecurity)
+            Map<String, Object> security = context.getComponent("kafka", KafkaComponent.class).getConfiguration().getAdditionalProperties();
+            if (security != null) {
+                config.putAll(security);
+            }
             config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
             config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
             config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -187,7 +196,7 @@ public class AuditLog implements AutoCloseable {
             config.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
             // the broker's message.max.bytes decides what is too large, not a client-side default
             config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024);
-            KafkaProducer<String, String> created = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+            KafkaProducer<String, byte[]> created = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
             try {
                 created.initTransactions();
             } catch (KafkaException e) {

@@ -20,7 +20,11 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 /** A plain MQTT 5 client, as a POS device or another service uses the broker: no Camel in between. */
 public final class MqttTestClient implements AutoCloseable {
 
-    public record Received(String topic, String payload, MqttProperties properties) {
+    public record Received(String topic, byte[] bytes, MqttProperties properties) {
+        public String payload() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
         public String userProperty(String name) {
             return properties.getUserProperties().stream().filter(p -> p.getKey().equals(name))
                     .map(p -> p.getValue()).findFirst().orElse(null);
@@ -36,7 +40,7 @@ public final class MqttTestClient implements AutoCloseable {
             client.setCallback(new MqttCallback() {
                 @Override
                 public void messageArrived(String topic, MqttMessage message) {
-                    received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8), message.getProperties()));
+                    received.add(new Received(topic, message.getPayload(), message.getProperties()));
                 }
 
                 @Override
@@ -80,8 +84,13 @@ public final class MqttTestClient implements AutoCloseable {
 
     /** Publishes at QoS 1 with MQTT 5 user properties and waits for the broker's acknowledgement. */
     public void publish(String topic, String payload, Map<String, String> userProperties) {
+        publish(topic, payload.getBytes(StandardCharsets.UTF_8), userProperties);
+    }
+
+    /** Publishes these exact bytes at QoS 1 and waits for the broker's acknowledgement. */
+    public void publish(String topic, byte[] payload, Map<String, String> userProperties) {
         try {
-            MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+            MqttMessage message = new MqttMessage(payload);
             message.setQos(1);
             MqttProperties properties = new MqttProperties();
             properties.setUserProperties(userProperties.entrySet().stream()

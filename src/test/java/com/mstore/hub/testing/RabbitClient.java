@@ -14,7 +14,11 @@ import com.rabbitmq.client.GetResponse;
 /** A plain AMQP client, as the Go backend talks to RabbitMQ. */
 public final class RabbitClient implements AutoCloseable {
 
-    public record Delivery(String body, AMQP.BasicProperties properties) {
+    public record Delivery(byte[] bytes, AMQP.BasicProperties properties) {
+        public String body() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
         public String header(String name) {
             Map<String, Object> headers = properties.getHeaders();
             Object value = headers == null ? null : headers.get(name);
@@ -43,10 +47,15 @@ public final class RabbitClient implements AutoCloseable {
 
     /** Publishes as the backend does: default exchange, routing key = queue, persistent JSON. */
     public void publish(String queue, String body, int priority) {
+        publish(queue, body.getBytes(StandardCharsets.UTF_8), priority);
+    }
+
+    /** As {@link #publish(String, String, int)}, with these exact bytes. */
+    public void publish(String queue, byte[] body, int priority) {
         try {
             AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                     .contentType("application/json").deliveryMode(2).priority(priority).build();
-            channel.basicPublish("", queue, properties, body.getBytes(StandardCharsets.UTF_8));
+            channel.basicPublish("", queue, properties, body);
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish to " + queue, e);
         }
@@ -67,7 +76,7 @@ public final class RabbitClient implements AutoCloseable {
         try {
             GetResponse response;
             while ((response = channel.basicGet(queue, true)) != null) {
-                messages.add(new Delivery(new String(response.getBody(), StandardCharsets.UTF_8), response.getProps()));
+                messages.add(new Delivery(response.getBody(), response.getProps()));
             }
             return messages;
         } catch (Exception e) {
