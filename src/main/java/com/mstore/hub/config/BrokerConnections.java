@@ -3,11 +3,19 @@ package com.mstore.hub.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Properties;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 
 import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.mail.DefaultAuthenticator;
+import org.apache.camel.component.mail.MailAuthenticator;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
@@ -22,7 +30,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * The client connections that components cannot build from a URI alone: Spring AMQP's
- * connection factory for camel-spring-rabbitmq, and Spring Data Redis' for camel-spring-redis.
+ * connection factory for camel-spring-rabbitmq, and Spring Data Redis' for camel-spring-redis;
+ * and the credentials and TLS of every connection (README, "Credentials and TLS").
  * Kafka, NATS and MQTT take their addresses straight from application.properties.
  */
 @Configuration
@@ -37,14 +46,110 @@ public class BrokerConnections implements CamelConfiguration {
     @PropertyInject("mstore.redis.port")
     private String redisPort;
 
+    @PropertyInject(value = "mstore.redis.username", defaultValue = "")
+    private String redisUsername;
+
     @PropertyInject(value = "mstore.redis.password", defaultValue = "")
     private String redisPassword;
+
+    @PropertyInject(value = "mstore.redis.tls", defaultValue = "false")
+    private boolean redisTls;
+
+    @PropertyInject(value = "mstore.tls.ca-file", defaultValue = "")
+    private String caFile;
+
+    @PropertyInject(value = "mstore.mqtt.username", defaultValue = "")
+    private String mqttUsername;
+
+    @PropertyInject(value = "mstore.mqtt.password", defaultValue = "")
+    private String mqttPassword;
+
+    @PropertyInject("mstore.mqtt.server-uri")
+    private String mqttServerUri;
+
+    @PropertyInject(value = "mstore.smtp.username", defaultValue = "")
+    private String smtpUsername;
+
+    @PropertyInject(value = "mstore.smtp.password", defaultValue = "")
+    private String smtpPassword;
+
+    @PropertyInject(value = "mstore.smtp.security", defaultValue = "none")
+    private String smtpSecurity;
+
+    private BrokerTrust trust;
+
+    /** Built before any connection, and installed as the JVM default (see BrokerTrust). */
+    @BindToRegistry("brokerTrust")
+    public synchronized BrokerTrust brokerTrust() {
+        if (trust == null) {
+            trust = BrokerTrust.of(caFile);
+            trust.installAsJvmDefault();
+        }
+        return trust;
+    }
+
+    /**
+     * Credentials and TLS of the components configured from properties alone: Kafka's client
+     * settings (shared with the audit log's producer, which reads them from the component) and the
+     * MQTT user. NATS takes both from its server URLs (tls://user:password@host:4222).
+     */
+    @Override
+    public void configure(CamelContext context) {
+        Settings settings = Settings.of(context);
+        context.getComponent("kafka", KafkaComponent.class).getConfiguration()
+                .setAdditionalProperties(KafkaSecurity.clientProperties(settings, brokerTrust()));
+        PahoMqtt5Configuration mqtt = context.getComponent("paho-mqtt5", PahoMqtt5Component.class).getConfiguration();
+        if (!mqttUsername.isBlank()) {
+            mqtt.setUserName(mqttUsername);
+            mqtt.setPassword(mqttPassword);
+        }
+        if (isTlsUri(mqttServerUri)) {
+            mqtt.setSocketFactory(brokerTrust().sslContext().getSocketFactory());
+        }
+    }
+
+    /** ssl://, mqtts:// (MQTT) and wss:// URIs are TLS connections. */
+    public static boolean isTlsUri(String uri) {
+        String scheme = uri.trim().toLowerCase(java.util.Locale.ROOT);
+        return scheme.startsWith("ssl://") || scheme.startsWith("mqtts://") || scheme.startsWith("wss://");
+    }
+
+    /**
+     * JavaMail settings for mstore.smtp.security (none, starttls: upgrade and require it, tls: TLS from
+     * the first byte, as on port 465) and whether to log in; the server's name is checked on TLS.
+     */
+    @BindToRegistry("smtpMailProperties")
+    public Properties smtpMailProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("mail.smtp.auth", String.valueOf(!smtpUsername.isBlank()));
+        switch (smtpSecurity.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "none" -> { }
+            case "starttls" -> {
+                properties.setProperty("mail.smtp.starttls.enable", "true");
+                properties.setProperty("mail.smtp.starttls.required", "true");
+                properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+            }
+            case "tls" -> {
+                properties.setProperty("mail.smtp.ssl.enable", "true");
+                properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+            }
+            default -> throw new InvalidSettingException("mstore.smtp.security", smtpSecurity, "is not none, starttls or tls");
+        }
+        brokerTrust();
+        return properties;
+    }
+
+    /** The SMTP login; without mstore.smtp.username the hub sends without logging in. */
+    @BindToRegistry("smtpAuthenticator")
+    public MailAuthenticator smtpAuthenticator() {
+        return smtpUsername.isBlank() ? new DefaultAuthenticator(null, null) : new DefaultAuthenticator(smtpUsername, smtpPassword);
+    }
 
     /** Publisher confirms on, so an enqueue the broker did not accept is an error, not a loss. */
     @BindToRegistry(value = "rabbitConnectionFactory", destroyMethod = "destroy")
     public CachingConnectionFactory rabbitConnectionFactory() {
         URI uri = rabbitUri(rabbitAddresses);
-        CachingConnectionFactory factory = new CachingConnectionFactory(uri);
+        CachingConnectionFactory factory = new CachingConnectionFactory(rabbitClientFactory(uri));
         if (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/")) {
             // Go's amqp091 client (the backend's) reads a bare "/" path as the default vhost "/";
             // the Java client would read it as the empty vhost, which does not exist.
@@ -54,6 +159,28 @@ public class BrokerConnections implements CamelConfiguration {
         factory.setConnectionTimeout(5000);
         factory.setConnectionNameStrategy(f -> "mstore-event-hub");
         return factory;
+    }
+
+    /**
+     * The Java client reads an amqps:// URI as "TLS, trusting any certificate": here the URI gives
+     * the address and user, and TLS checks the certificate against BrokerTrust and the host name.
+     */
+    private com.rabbitmq.client.ConnectionFactory rabbitClientFactory(URI uri) {
+        com.rabbitmq.client.ConnectionFactory client = new com.rabbitmq.client.ConnectionFactory();
+        boolean tls = "amqps".equals(uri.getScheme());
+        try {
+            client.setUri(tls ? "amqp" + uri.toString().substring("amqps".length()) : uri.toString());
+        } catch (URISyntaxException | java.security.GeneralSecurityException e) {
+            throw new InvalidSettingException("mstore.rabbitmq.addresses", Redaction.uri(rabbitAddresses), "is not a valid AMQP URI", e);
+        }
+        if (tls) {
+            if (uri.getPort() == -1) {
+                client.setPort(5671);
+            }
+            client.useSslProtocol(brokerTrust().sslContext());
+            client.enableHostnameVerification();
+        }
+        return client;
     }
 
     /**
@@ -77,19 +204,27 @@ public class BrokerConnections implements CamelConfiguration {
     @BindToRegistry(value = "redisConnectionFactory", destroyMethod = "destroy")
     public LettuceConnectionFactory redisConnectionFactory() {
         RedisStandaloneConfiguration standalone = new RedisStandaloneConfiguration(redisHost, redisPort());
+        if (!redisUsername.isBlank()) {
+            standalone.setUsername(redisUsername);
+        }
         if (!redisPassword.isBlank()) {
             standalone.setPassword(redisPassword);
         }
-        ClientOptions options = ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
-                .build();
-        LettuceClientConfiguration client = LettuceClientConfiguration.builder()
-                .commandTimeout(Duration.ofSeconds(5))
-                .clientOptions(options)
-                .build();
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(standalone, client);
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build());
+        LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
+                .commandTimeout(Duration.ofSeconds(5));
+        if (redisTls) {
+            // Lettuce builds its own TLS engine, trusting the JVM's CAs unless given the PEM file
+            SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+            brokerTrust().caFile().ifPresent(pem -> ssl.trustManager(pem.toFile()));
+            options.sslOptions(ssl.build());
+            client.useSsl();
+        }
+        client.clientOptions(options.build());
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(standalone, client.build());
         factory.afterPropertiesSet();
         factory.start();
         return factory;

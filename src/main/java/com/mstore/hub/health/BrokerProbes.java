@@ -9,11 +9,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLSocketFactory;
 
 import com.mstore.hub.config.InvalidSettingException;
 import com.mstore.hub.config.Redaction;
@@ -22,6 +25,9 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -46,15 +52,15 @@ public final class BrokerProbes {
     public static List<BrokerProbe> of(CamelContext context) {
         Settings settings = Settings.of(context);
         return List.of(
-                kafka(settings),
+                kafka(context, settings),
                 nats(settings),
                 rabbitMq(context),
-                mqtt(settings),
+                mqtt(context, settings),
                 redis(context, settings),
                 smtp(settings));
     }
 
-    static BrokerProbe kafka(Settings settings) {
+    static BrokerProbe kafka(CamelContext context, Settings settings) {
         String key = "mstore.kafka.brokers";
         String brokers = settings.get(key);
         if (!HOST_PORT_LIST.matcher(brokers).matches()) {
@@ -62,6 +68,10 @@ public final class BrokerProbes {
         }
         return new BrokerProbe("Kafka", key, brokers, timeout -> {
             Properties config = new Properties();
+            Map<String, Object> security = context.getComponent("kafka", KafkaComponent.class).getConfiguration().getAdditionalProperties();
+            if (security != null) {
+                config.putAll(security);
+            }
             config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
             config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
             config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
@@ -107,7 +117,7 @@ public final class BrokerProbes {
         });
     }
 
-    static BrokerProbe mqtt(Settings settings) {
+    static BrokerProbe mqtt(CamelContext context, Settings settings) {
         String key = "mstore.mqtt.server-uri";
         String serverUri = settings.get(key);
         requireUri(key, serverUri, serverUri, Set.of("tcp", "ssl", "ws", "wss", "mqtt", "mqtts"));
@@ -117,6 +127,15 @@ public final class BrokerProbes {
                 MqttConnectionOptions options = new MqttConnectionOptions();
                 options.setConnectionTimeout((int) Math.max(1, timeout.toSeconds()));
                 options.setAutomaticReconnect(false);
+                // the same user and TLS as the routes' connection (BrokerConnections)
+                PahoMqtt5Configuration routes = context.getComponent("paho-mqtt5", PahoMqtt5Component.class).getConfiguration();
+                if (routes.getUserName() != null) {
+                    options.setUserName(routes.getUserName());
+                    options.setPassword(routes.getPassword() == null ? null : routes.getPassword().getBytes(StandardCharsets.UTF_8));
+                }
+                if (routes.getSocketFactory() != null) {
+                    options.setSocketFactory(routes.getSocketFactory());
+                }
                 client.connect(options);
                 client.disconnect();
             } finally {
@@ -140,8 +159,9 @@ public final class BrokerProbes {
         String key = "mstore.smtp.host";
         String host = settings.get(key);
         int port = settings.getInt("mstore.smtp.port");
+        boolean tlsFromTheStart = "tls".equalsIgnoreCase(settings.getOrEmpty("mstore.smtp.security"));
         return new BrokerProbe("SMTP", key, host + ":" + port, timeout -> {
-            try (Socket socket = new Socket()) {
+            try (Socket socket = tlsFromTheStart ? SSLSocketFactory.getDefault().createSocket() : new Socket()) {
                 socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
                 socket.setSoTimeout((int) timeout.toMillis());
                 BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));

@@ -1,12 +1,14 @@
 package com.mstore.hub.local;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.nats.NatsServerRunner;
 
 /** Debian's nats-server, run as a child process through jnats-server-runner. */
-final class NatsServer extends StartedHere {
+public final class NatsServer extends StartedHere {
 
     static final String EXECUTABLE = "/usr/sbin/nats-server";
 
@@ -18,10 +20,22 @@ final class NatsServer extends StartedHere {
     }
 
     static NatsServer start(int port) {
+        return start(port, List.of());
+    }
+
+    /** A server that speaks only TLS (with this certificate) and admits only this user. */
+    public static NatsServer startWithTlsAndUser(int port, Path certificate, Path key, String user, String password) {
+        return start(port, List.of(
+                "tls { cert_file: \"" + certificate + "\", key_file: \"" + key + "\" }",
+                "authorization { user: \"" + user + "\", password: \"" + password + "\" }"));
+    }
+
+    private static NatsServer start(int port, List<String> configInserts) {
         try {
             NatsServerRunner runner = NatsServerRunner.builder()
                     .executablePath(EXECUTABLE)
                     .port(port)
+                    .configInserts(configInserts)
                     .outputLogger(quietLogger())
                     .outputLevel(Level.WARNING)
                     .build();

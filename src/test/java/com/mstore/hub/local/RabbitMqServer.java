@@ -17,7 +17,7 @@ import org.awaitility.Awaitility;
  * Debian's rabbitmq-server as a child process: a node of its own (own name, ports, data and log
  * directories), so it runs beside a system RabbitMQ without touching it.
  */
-final class RabbitMqServer extends StartedHere {
+public final class RabbitMqServer extends StartedHere {
 
     static final String EXECUTABLE = "/usr/lib/rabbitmq/bin/rabbitmq-server";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -35,15 +35,44 @@ final class RabbitMqServer extends StartedHere {
     }
 
     static RabbitMqServer start(int port) {
+        ConnectionFactory probe = new ConnectionFactory();
+        probe.setHost("127.0.0.1");
+        probe.setPort(port);
+        return start(port, "listeners.tcp.default = 127.0.0.1:" + port + "\n", probe);
+    }
+
+    /**
+     * A node that speaks only AMQPS (with this certificate) and whose only user is this one.
+     *
+     * @param clientTls what the readiness check trusts (the CA that signed the certificate)
+     */
+    public static RabbitMqServer startWithTlsAndUser(int port, Path caFile, Path certificate, Path key,
+                                                     String user, String password, javax.net.ssl.SSLContext clientTls) {
+        ConnectionFactory probe = new ConnectionFactory();
+        probe.setHost("localhost");
+        probe.setPort(port);
+        probe.setUsername(user);
+        probe.setPassword(password);
+        probe.useSslProtocol(clientTls);
+        return start(port, "listeners.tcp = none\n"
+                + "listeners.ssl.default = 127.0.0.1:" + port + "\n"
+                + "ssl_options.cacertfile = " + caFile + "\n"
+                + "ssl_options.certfile = " + certificate + "\n"
+                + "ssl_options.keyfile = " + key + "\n"
+                + "ssl_options.verify = verify_none\n"
+                + "ssl_options.fail_if_no_peer_cert = false\n"
+                + "default_user = " + user + "\n"
+                + "default_pass = " + password + "\n", probe);
+    }
+
+    private static RabbitMqServer start(int port, String listeners, ConnectionFactory readinessProbe) {
         if (!Files.isExecutable(Path.of(EXECUTABLE))) {
             throw new IllegalStateException(EXECUTABLE + " not found: install it with apt-get install rabbitmq-server");
         }
         boolean epmdWasRunning = Ports.answers("127.0.0.1", EPMD_PORT);
         Path home = TempDirs.create("rabbitmq");
         try {
-            Files.writeString(home.resolve("rabbitmq.conf"),
-                    "listeners.tcp.default = 127.0.0.1:" + port + "\n"
-                            + "loopback_users = none\n");
+            Files.writeString(home.resolve("rabbitmq.conf"), listeners + "loopback_users = none\n");
             Files.writeString(home.resolve("enabled_plugins"), "[].\n");
             String node = "mstore-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
             // setsid: its own session, so a Ctrl-C in dev mode reaches the hub, which then stops this
@@ -66,7 +95,7 @@ final class RabbitMqServer extends StartedHere {
             env.put("RABBITMQ_PID_FILE", home.resolve("rabbitmq.pid").toString());
             Process process = builder.start();
             RabbitMqServer server = new RabbitMqServer(port, home, process, !epmdWasRunning);
-            server.awaitReady();
+            server.awaitReady(readinessProbe);
             return server;
         } catch (IOException e) {
             TempDirs.delete(home);
@@ -79,10 +108,7 @@ final class RabbitMqServer extends StartedHere {
     }
 
     /** Ready means an AMQP connection opens, which is what the hub needs (rabbitmqctl await_startup would need the node's cookie). */
-    private void awaitReady() {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        factory.setPort(port());
+    private void awaitReady(ConnectionFactory factory) {
         factory.setConnectionTimeout(1000);
         try {
             Awaitility.await("rabbitmq-server on port " + port())
