@@ -3,7 +3,6 @@ package com.mstore.hub.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,14 +88,7 @@ class GracefulShutdownTest {
         assertThat(routeInMdc).as("a log line from the audit route carries its route id").isTrue();
     }
 
-    /** The production main class, run from the project directory, configured by environment. */
     private static Process startHub(Map<String, String> settings, Path log, String logbackConfig, String logFormat) throws Exception {
-        ProcessBuilder command = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                logbackConfig,
-                "-cp", System.getProperty("java.class.path"),
-                "com.mstore.hub.HubApplication")
-                .directory(new File("."));
-        return HubProcess.startReady(command, settings, Map.of("LOG_FORMAT", logFormat), log);
+        return HubProcess.startHubApplication(settings, Map.of("LOG_FORMAT", logFormat), log, logbackConfig);
     }
 }

@@ -23,6 +23,19 @@ public final class HubProcess {
     }
 
     /**
+     * The production main class, run from the project directory on this JVM's class path, configured
+     * by environment as a container runs it; ready when this returns.
+     */
+    public static Process startHubApplication(Map<String, String> settings, Map<String, String> environment, Path log,
+                                              String... jvmOptions) throws IOException {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(java.util.List.of(jvmOptions));
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "com.mstore.hub.HubApplication"));
+        return startReady(new ProcessBuilder(command).directory(new java.io.File(".")), settings, environment, log);
+    }
+
+    /**
      * Starts the command with the settings as MSTORE_* variables (and any other variables), its
      * output in the log file, and waits until the hub reports ready on its HTTP port.
      */

@@ -1,0 +1,172 @@
+package com.mstore.hub.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.mstore.hub.local.GreenMailSmtp;
+import com.mstore.hub.local.Ports;
+import com.mstore.hub.testing.HubProcess;
+import com.mstore.hub.testing.KafkaClient;
+import com.mstore.hub.testing.MqttTestClient;
+import com.mstore.hub.testing.RabbitClient;
+import com.mstore.hub.testing.TestBrokers;
+import jakarta.mail.internet.MimeMessage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The hub process killed with SIGKILL (no shutdown hook, nothing drained) while transactions, email
+ * jobs and device statuses flow, then started again: every transaction is audited exactly once,
+ * every job is mailed (at most the one job in flight at the kill twice: SMTP cannot take part in a
+ * transaction), and the device registry holds each device's newest status.
+ */
+class HubKilledTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubKilledTest.class);
+    private static final int TRANSACTIONS = 400;
+    private static final int JOBS = 60;
+    private static final int DEVICES = 5;
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    @Test
+    void aKilledHubRestartsWithNothingLostAndNothingAuditedTwice() throws Exception {
+        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
+        settings.put("mstore.transactions.topic", "transactions-" + run);
+        settings.put("mstore.transactions.audit-topic", "transactions.audit-" + run);
+        settings.put("mstore.transactions.dlq-topic", "transactions.dlq-" + run);
+        settings.put("mstore.transactions.consumer-group", "mstore-audit-" + run);
+        settings.put("mstore.emails.queue", "emails-" + run);
+        settings.put("mstore.emails.dlq", "emails.dlq-" + run);
+        settings.put("mstore.instance-id", "killed-" + run);
+        settings.put("mstore.devices.share-group", "killed-" + run);
+        settings.put("mstore.devices.session-expiry-seconds", "60");
+        try (GreenMailSmtp smtp = GreenMailSmtp.start(Ports.free());
+             KafkaClient kafka = new KafkaClient(settings.get("mstore.kafka.brokers"));
+             RabbitClient rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"));
+             MqttTestClient devices = new MqttTestClient(settings.get("mstore.mqtt.server-uri"));
+             Jedis redis = new Jedis(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")))) {
+            settings.put("mstore.smtp.port", String.valueOf(smtp.port()));
+            for (int i = 0; i < TRANSACTIONS / 2; i++) {
+                publishTransaction(kafka, i);
+            }
+            Path firstLog = Files.createTempFile("hub-killed-", ".log");
+            Process first = HubProcess.startHubApplication(settings, Map.of(), firstLog);
+            for (int i = 0; i < JOBS / 2; i++) {
+                publishJob(rabbit, i);
+            }
+            for (int status = 0; status < 5; status++) {
+                publishStatuses(devices, status);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> smtp.mailbox().getReceivedMessages().length >= 5
+                    && kafka.readAll("transactions.audit-" + run).size() >= 20);
+            first.destroyForcibly(); // SIGKILL
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            LOG.info("Killed the hub after {} mails and {} audit records", smtp.mailbox().getReceivedMessages().length,
+                    kafka.readAll("transactions.audit-" + run).size());
+
+            // the backend keeps publishing while no hub runs
+            for (int i = TRANSACTIONS / 2; i < TRANSACTIONS; i++) {
+                publishTransaction(kafka, i);
+            }
+            for (int i = JOBS / 2; i < JOBS; i++) {
+                publishJob(rabbit, i);
+            }
+            for (int status = 5; status < 8; status++) {
+                publishStatuses(devices, status);
+            }
+
+            Path secondLog = Files.createTempFile("hub-killed-", ".log");
+            Process second = HubProcess.startHubApplication(settings, Map.of(), secondLog);
+            try {
+                publishStatuses(devices, 8);
+                await().atMost(Duration.ofSeconds(120)).until(() -> kafka.caughtUp("mstore-audit-" + run, "transactions-" + run)
+                        && rabbit.ready("emails-" + run) == 0
+                        && mailsPerRecipient(smtp).size() == JOBS);
+                for (int device = 0; device < DEVICES; device++) {
+                    String key = "mstore:device:" + deviceId(device);
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                            assertThat(redis.hget(key, "batteryLevel")).as(key).isEqualTo(String.valueOf(battery(8))));
+                }
+            } finally {
+                second.destroy();
+                second.waitFor(60, TimeUnit.SECONDS);
+            }
+
+            Map<String, Long> auditedPerCode = kafka.readAll("transactions.audit-" + run).stream()
+                    .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+            assertThat(auditedPerCode).hasSize(TRANSACTIONS);
+            assertThat(auditedPerCode.values()).as("audited exactly once").allMatch(n -> n == 1);
+
+            Map<String, Long> mails = mailsPerRecipient(smtp);
+            assertThat(mails).hasSize(JOBS);
+            List<String> twice = mails.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+            LOG.info("Jobs mailed twice after the kill: {}", twice);
+            assertThat(twice).as("only a job in flight at the kill may be mailed twice").hasSizeLessThanOrEqualTo(1);
+            assertThat(mails.values()).allMatch(n -> n <= 2);
+            assertThat(kafka.readAll("transactions.dlq-" + run)).isEmpty();
+            assertThat(rabbit.ready("emails.dlq-" + run)).isZero();
+        } finally {
+            try (RabbitClient rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"))) {
+                rabbit.deleteQueue("emails-" + run);
+                rabbit.deleteQueue("emails.dlq-" + run);
+            }
+        }
+    }
+
+    private void publishTransaction(KafkaClient kafka, int i) {
+        String code = "TRX-KILL-%s-%04d".formatted(run, i);
+        kafka.send("transactions-" + run, code, "{\"transactionCode\": \"%s\", \"branchId\": 1, \"grandTotal\": %d}".formatted(code, i));
+    }
+
+    private void publishJob(RabbitClient rabbit, int i) {
+        rabbit.publish("emails-" + run, ("{\"jobId\": \"JOB-KILL-%s-%d\", \"type\": \"transaction_receipt\", "
+                + "\"to\": \"job-%d-%s@example.com\", \"transactionId\": %d}").formatted(run, i, i, run, i), 1);
+    }
+
+    /** Status number n of every device: battery falls as n grows, lastSeen rises. */
+    private void publishStatuses(MqttTestClient devices, int n) {
+        for (int device = 0; device < DEVICES; device++) {
+            devices.publish("devices/" + deviceId(device) + "/status",
+                    "{\"deviceId\": \"%s\", \"online\": true, \"batteryLevel\": %d, \"lastSeen\": %d}"
+                            .formatted(deviceId(device), battery(n), 1_764_320_000L + n));
+        }
+    }
+
+    private String deviceId(int device) {
+        return "POS-KILL-" + run + "-" + device;
+    }
+
+    private static int battery(int n) {
+        return 90 - n;
+    }
+
+    private static Map<String, Long> mailsPerRecipient(GreenMailSmtp smtp) {
+        return Arrays.stream(smtp.mailbox().getReceivedMessages())
+                .map(HubKilledTest::recipient)
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    }
+
+    private static String recipient(MimeMessage mail) {
+        try {
+            return mail.getAllRecipients()[0].toString();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
