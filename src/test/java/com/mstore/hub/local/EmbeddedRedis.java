@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import redis.embedded.RedisServer;
 
 /** The redis-server binary shipped in the embedded-redis jar, run as a child process. */
-public final class EmbeddedRedis extends StartedHere {
+public final class EmbeddedRedis extends StartedHere implements Restartable {
 
     private final RedisServer server;
 
@@ -27,6 +27,21 @@ public final class EmbeddedRedis extends StartedHere {
             return new EmbeddedRedis(port, server);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start redis-server on port " + port, e);
+        }
+    }
+
+    /** Redis runs here without persistence, as a cache: a restart starts it empty. */
+    @Override
+    public void stop() {
+        close();
+    }
+
+    @Override
+    public void start() {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

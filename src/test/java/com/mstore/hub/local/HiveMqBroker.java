@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 
 /** An in-JVM MQTT 5 broker (HiveMQ Community Edition, embedded). */
-final class HiveMqBroker extends StartedHere {
+final class HiveMqBroker extends StartedHere implements Restartable {
 
     private final Path home;
-    private final EmbeddedHiveMQ hivemq;
+    private EmbeddedHiveMQ hivemq;
 
     private HiveMqBroker(int port, Path home, EmbeddedHiveMQ hivemq) {
         super("MQTT", port);
@@ -32,16 +32,44 @@ final class HiveMqBroker extends StartedHere {
                       <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                     </hivemq>
                     """.formatted(port));
-            EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
-                    .withConfigurationFolder(conf)
-                    .withDataFolder(Files.createDirectories(home.resolve("data")))
-                    .withExtensionsFolder(Files.createDirectories(home.resolve("extensions")))
-                    .withoutLoggingBootstrap()
-                    .build();
-            hivemq.start().join();
-            return new HiveMqBroker(port, home, hivemq);
+            HiveMqBroker broker = new HiveMqBroker(port, home, null);
+            broker.start();
+            return broker;
         } catch (IOException e) {
             TempDirs.delete(home);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static EmbeddedHiveMQ embedded(Path home) throws IOException {
+        return EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(home.resolve("conf"))
+                .withDataFolder(Files.createDirectories(home.resolve("data")))
+                .withExtensionsFolder(Files.createDirectories(home.resolve("extensions")))
+                .withoutLoggingBootstrap()
+                .build();
+    }
+
+    /**
+     * Its persistent sessions and queued QoS 1 messages are kept in the data folder; an embedded
+     * HiveMQ cannot be started twice, so a new one is started on that folder.
+     */
+    @Override
+    public void stop() {
+        try {
+            hivemq.stop().join();
+            hivemq.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not stop the embedded MQTT broker", e);
+        }
+    }
+
+    @Override
+    public void start() {
+        try {
+            hivemq = embedded(home);
+            hivemq.start().join();
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -49,10 +77,7 @@ final class HiveMqBroker extends StartedHere {
     @Override
     public void close() {
         try {
-            hivemq.stop().join();
-            hivemq.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not stop the embedded MQTT broker", e);
+            stop();
         } finally {
             TempDirs.delete(home);
         }

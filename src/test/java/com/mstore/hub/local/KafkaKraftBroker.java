@@ -14,14 +14,16 @@ import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /** A single-node in-JVM Kafka in KRaft mode (broker and controller in one server). */
-final class KafkaKraftBroker extends StartedHere {
+final class KafkaKraftBroker extends StartedHere implements Restartable {
 
     private final Path logDir;
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
+    private KafkaRaftServer server;
 
-    private KafkaKraftBroker(int port, Path logDir, KafkaRaftServer server) {
+    private KafkaKraftBroker(int port, Path logDir, KafkaConfig config, KafkaRaftServer server) {
         super("Kafka", port);
         this.logDir = logDir;
+        this.config = config;
         this.server = server;
     }
 
@@ -63,7 +65,7 @@ final class KafkaKraftBroker extends StartedHere {
                     .run();
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            return new KafkaKraftBroker(port, logDir, server);
+            return new KafkaKraftBroker(port, logDir, config, server);
         } catch (Exception e) {
             TempDirs.delete(logDir);
             throw new IllegalStateException("Could not start the in-JVM Kafka broker on port " + port, e);
@@ -71,9 +73,20 @@ final class KafkaKraftBroker extends StartedHere {
     }
 
     @Override
-    public void close() {
+    public void stop() {
         server.shutdown();
         server.awaitShutdown();
+    }
+
+    @Override
+    public void start() {
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+    }
+
+    @Override
+    public void close() {
+        stop();
         TempDirs.delete(logDir);
     }
 }

@@ -8,14 +8,16 @@ import java.util.logging.Logger;
 import io.nats.NatsServerRunner;
 
 /** Debian's nats-server, run as a child process through jnats-server-runner. */
-public final class NatsServer extends StartedHere {
+public final class NatsServer extends StartedHere implements Restartable {
 
     static final String EXECUTABLE = "/usr/sbin/nats-server";
 
-    private final NatsServerRunner runner;
+    private final List<String> configInserts;
+    private NatsServerRunner runner;
 
-    private NatsServer(int port, NatsServerRunner runner) {
+    private NatsServer(int port, List<String> configInserts, NatsServerRunner runner) {
         super("NATS", port);
+        this.configInserts = configInserts;
         this.runner = runner;
     }
 
@@ -31,15 +33,18 @@ public final class NatsServer extends StartedHere {
     }
 
     private static NatsServer start(int port, List<String> configInserts) {
+        return new NatsServer(port, configInserts, run(port, configInserts));
+    }
+
+    private static NatsServerRunner run(int port, List<String> configInserts) {
         try {
-            NatsServerRunner runner = NatsServerRunner.builder()
+            return NatsServerRunner.builder()
                     .executablePath(EXECUTABLE)
                     .port(port)
                     .configInserts(configInserts)
                     .outputLogger(quietLogger())
                     .outputLevel(Level.WARNING)
                     .build();
-            return new NatsServer(port, runner);
         } catch (Exception e) {
             throw new IllegalStateException("Could not start " + EXECUTABLE + " on port " + port
                     + " (install it with: apt-get install nats-server)", e);
@@ -51,6 +56,16 @@ public final class NatsServer extends StartedHere {
         Logger logger = Logger.getLogger("nats-server");
         logger.setLevel(Level.WARNING);
         return logger;
+    }
+
+    @Override
+    public void stop() {
+        close();
+    }
+
+    @Override
+    public void start() {
+        runner = run(port(), configInserts);
     }
 
     @Override

@@ -17,20 +17,24 @@ import org.awaitility.Awaitility;
  * Debian's rabbitmq-server as a child process: a node of its own (own name, ports, data and log
  * directories), so it runs beside a system RabbitMQ without touching it.
  */
-public final class RabbitMqServer extends StartedHere {
+public final class RabbitMqServer extends StartedHere implements Restartable {
 
     static final String EXECUTABLE = "/usr/lib/rabbitmq/bin/rabbitmq-server";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final int EPMD_PORT = 4369;
 
     private final Path home;
-    private final Process process;
+    private final ProcessBuilder command;
+    private final ConnectionFactory readinessProbe;
     private final boolean startedEpmd;
+    private Process process;
 
-    private RabbitMqServer(int port, Path home, Process process, boolean startedEpmd) {
+    private RabbitMqServer(int port, Path home, ProcessBuilder command, ConnectionFactory readinessProbe,
+                           boolean startedEpmd) {
         super("RabbitMQ", port);
         this.home = home;
-        this.process = process;
+        this.command = command;
+        this.readinessProbe = readinessProbe;
         this.startedEpmd = startedEpmd;
     }
 
@@ -93,9 +97,8 @@ public final class RabbitMqServer extends StartedHere {
             env.put("RABBITMQ_ENABLED_PLUGINS_FILE", home.resolve("enabled_plugins").toString());
             env.put("RABBITMQ_CONF_ENV_FILE", home.resolve("rabbitmq-env.conf").toString());
             env.put("RABBITMQ_PID_FILE", home.resolve("rabbitmq.pid").toString());
-            Process process = builder.start();
-            RabbitMqServer server = new RabbitMqServer(port, home, process, !epmdWasRunning);
-            server.awaitReady(readinessProbe);
+            RabbitMqServer server = new RabbitMqServer(port, home, builder, readinessProbe, !epmdWasRunning);
+            server.start();
             return server;
         } catch (IOException e) {
             TempDirs.delete(home);
@@ -108,6 +111,37 @@ public final class RabbitMqServer extends StartedHere {
     }
 
     /** Ready means an AMQP connection opens, which is what the hub needs (rabbitmqctl await_startup would need the node's cookie). */
+    /** Starts the node on its data directory (a restart keeps durable queues and persistent messages). */
+    @Override
+    public void start() {
+        try {
+            process = command.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start rabbitmq-server on port " + port(), e);
+        }
+        awaitReady(readinessProbe);
+    }
+
+    /** Stops the node, keeping its data directory. */
+    @Override
+    public void stop() {
+        // SIGTERM to the start script stops the Erlang node cleanly; its descendants are checked too.
+        var descendants = process.descendants().toList();
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        descendants.forEach(p -> {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        });
+    }
+
     private void awaitReady(ConnectionFactory factory) {
         factory.setConnectionTimeout(1000);
         try {
@@ -133,21 +167,7 @@ public final class RabbitMqServer extends StartedHere {
 
     @Override
     public void close() {
-        // SIGTERM to the start script stops the Erlang node cleanly; its descendants are checked too.
-        var descendants = process.descendants().toList();
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        descendants.forEach(p -> {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-            }
-        });
+        stop();
         if (startedEpmd) {
             try {
                 new ProcessBuilder("epmd", "-kill").redirectErrorStream(true).start().waitFor(5, TimeUnit.SECONDS);
