@@ -22,6 +22,10 @@ public final class EmbeddedRedis extends StartedHere implements Restartable {
                     .bind("127.0.0.1")
                     .setting("save \"\"")
                     .setting("appendonly no")
+                    // embedded-redis stops reading the server's output once it is ready unless a
+                    // listener drains it; a full pipe would block redis-server mid-test.
+                    .soutListener(line -> { })
+                    .serrListener(line -> { })
                     .build();
             server.start();
             return new EmbeddedRedis(port, server);
