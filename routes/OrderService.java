@@ -18,6 +18,10 @@ import org.apache.camel.component.jsonvalidator.JsonValidationException;
  */
 public class OrderService extends RouteBuilder {
 
+    /** Every NATS endpoint reconnects as the settings say (application.properties, mstore.nats.*). */
+    private static final String RECONNECT =
+            "maxReconnectAttempts={{mstore.nats.max-reconnect-attempts}}&reconnectTimeWait={{mstore.nats.reconnect-wait-ms}}";
+
     @Override
     public void configure() {
         orderReadModel();
@@ -26,7 +30,7 @@ public class OrderService extends RouteBuilder {
     }
 
     private void orderReadModel() {
-        from("nats:{{mstore.orders.created-subject}}?queueName={{mstore.orders.events-queue-group}}")
+        from("nats:{{mstore.orders.created-subject}}?queueName={{mstore.orders.events-queue-group}}&" + RECONNECT)
                 .routeId("orders-created")
                 .routeConfigurationId("mstore-error-handling")
                 .to("direct:apply-order-event")
@@ -36,7 +40,7 @@ public class OrderService extends RouteBuilder {
                     .to("direct:enqueue-email-job")
                 .end();
 
-        from("nats:{{mstore.orders.updated-subject}}?queueName={{mstore.orders.events-queue-group}}")
+        from("nats:{{mstore.orders.updated-subject}}?queueName={{mstore.orders.events-queue-group}}&" + RECONNECT)
                 .routeId("orders-updated")
                 .routeConfigurationId("mstore-error-handling")
                 .to("direct:apply-order-event");
@@ -51,7 +55,7 @@ public class OrderService extends RouteBuilder {
                 .bean("orderRepository", "applyOrderEvent")
                 .log("Order ${exchangeProperty.orderEvent.orderId} is now ${body}");
 
-        from("nats:{{mstore.orders.reserved-subject}}?queueName={{mstore.orders.events-queue-group}}")
+        from("nats:{{mstore.orders.reserved-subject}}?queueName={{mstore.orders.events-queue-group}}&" + RECONNECT)
                 .routeId("inventory-reserved")
                 .routeConfigurationId("mstore-error-handling")
                 .setProperty("mstoreDeadLetterUri", constant("direct:order-event-dead-letter"))
@@ -63,12 +67,12 @@ public class OrderService extends RouteBuilder {
         from("direct:order-event-dead-letter")
                 .routeId("order-event-dead-letter")
                 .setHeader("mstore-source-subject", header("CamelNatsSubject"))
-                .to("nats:{{mstore.orders.dlq-subject}}?lazyStartProducer=true");
+                .to("nats:{{mstore.orders.dlq-subject}}?lazyStartProducer=true&" + RECONNECT);
     }
 
     /** Every request gets exactly one reply, whatever goes wrong. */
     private void orderGetService() {
-        from("nats:{{mstore.orders.request-subject}}?queueName={{mstore.orders.request-queue-group}}&exchangePattern=InOut")
+        from("nats:{{mstore.orders.request-subject}}?queueName={{mstore.orders.request-queue-group}}&exchangePattern=InOut&" + RECONNECT)
                 .routeId("order-get")
                 .doTry()
                     .setBody(method("inboundJson", "canonical(${body}, 'order-request', {{mstore.orders.max-request-bytes}})"))
@@ -92,7 +96,7 @@ public class OrderService extends RouteBuilder {
                 .removeHeaders("*")
                 .doTry()
                     // lazy: the hub starts, and this answers 503, while NATS is unreachable
-                    .to("nats:{{mstore.orders.request-subject}}?requestTimeout={{mstore.orders.request-timeout-ms}}&exchangePattern=InOut&lazyStartProducer=true")
+                    .to("nats:{{mstore.orders.request-subject}}?requestTimeout={{mstore.orders.request-timeout-ms}}&exchangePattern=InOut&lazyStartProducer=true&" + RECONNECT)
                     .convertBodyTo(String.class)
                     .setHeader(Exchange.HTTP_RESPONSE_CODE, method(OrderReplies.class, "httpStatus"))
                 .doCatch(ExchangeTimedOutException.class)

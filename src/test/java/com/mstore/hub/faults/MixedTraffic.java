@@ -37,6 +37,7 @@ import redis.clients.jedis.Jedis;
  */
 final class MixedTraffic implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MixedTraffic.class);
     private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final int DEVICES = 5;
 
@@ -52,6 +53,8 @@ final class MixedTraffic implements AutoCloseable {
     private final Map<String, String> settings;
     private final String run;
     private final List<Thread> publishers = new ArrayList<>();
+    /** Publishers that died, with why: a flow that stops moving because its publisher died is the test's fault. */
+    final Map<String, String> stoppedPublishers = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     MixedTraffic(Map<String, String> settings, String run) {
@@ -74,6 +77,7 @@ final class MixedTraffic implements AutoCloseable {
     private void publisher(String name, Runnable loop) {
         Thread thread = new Thread(loop, "traffic-" + name);
         thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler((dead, failure) -> stoppedPublishers.put(name, failure.toString()));
         publishers.add(thread);
         thread.start();
     }
@@ -173,19 +177,30 @@ final class MixedTraffic implements AutoCloseable {
 
     private void publishOrders() {
         Options options = new Options.Builder().server(settings.get("mstore.nats.servers"))
-                .maxReconnects(-1).reconnectWait(Duration.ofMillis(500)).build();
-        try (Connection nats = Nats.connect(options)) {
-            for (int i = 0; running; i++) {
-                String orderId = "ORD-FAULT-%s-%05d".formatted(run, i);
-                nats.publish(settings.get("mstore.orders.created-subject"),
-                        "{\"orderId\": \"%s\", \"status\": \"created\", \"updatedAt\": %d}".formatted(orderId, i)
-                                .getBytes(StandardCharsets.UTF_8));
-                orders.put(orderId, System.currentTimeMillis());
-                pause();
+                .maxReconnects(-1).reconnectWait(Duration.ofMillis(500))
+                .connectionListener((connection, event) -> LOG.info("Traffic's NATS publisher: {}", event)).build();
+        Connection nats = null;
+        for (int i = 0; running; i++) {
+            String orderId = "ORD-FAULT-%s-%05d".formatted(run, i);
+            byte[] event = "{\"orderId\": \"%s\", \"status\": \"created\", \"updatedAt\": %d}".formatted(orderId, i)
+                    .getBytes(StandardCharsets.UTF_8);
+            while (running) {
+                try {
+                    if (nats == null) {
+                        nats = Nats.connect(options);
+                    }
+                    nats.publish(settings.get("mstore.orders.created-subject"), event);
+                    orders.put(orderId, System.currentTimeMillis());
+                    break;
+                } catch (Exception notTaken) {
+                    closeQuietly(nats);
+                    nats = null;
+                    pause();
+                }
             }
-        } catch (Exception e) {
-            throw new IllegalStateException("the NATS publisher stopped", e);
+            pause();
         }
+        closeQuietly(nats);
     }
 
     private void publishInvalidations() {

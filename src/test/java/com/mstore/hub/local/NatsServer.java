@@ -21,7 +21,7 @@ public final class NatsServer extends StartedHere implements Restartable {
         this.runner = runner;
     }
 
-    static NatsServer start(int port) {
+    public static NatsServer start(int port) {
         return start(port, List.of());
     }
 
