@@ -2,7 +2,7 @@
 MVN := ./mvnw -B
 CLASSPATH_FILE := target/test-classpath.txt
 
-.PHONY: run demo test prerequisites build
+.PHONY: run demo test bench prerequisites build
 
 ## run: start the hub in dev mode on local brokers at the standard ports (Ctrl-C stops everything)
 run: prerequisites build
@@ -15,6 +15,12 @@ demo: prerequisites build
 ## test: the whole test suite against real brokers (what CI runs)
 test: prerequisites
 	$(MVN) verify
+
+## bench: each flow through the hub and through a plain client, side by side (results in target/bench;
+## BENCH_ARGS passes options, e.g. BENCH_ARGS="--runs 5 --messages 5000")
+bench: prerequisites build
+	java -Dlogback.configurationFile=src/test/resources/logback-bench.xml \
+		-cp "target/classes:target/test-classes:$$(cat $(CLASSPATH_FILE))" com.mstore.hub.bench.Benchmark $(BENCH_ARGS)
 
 prerequisites:
 	@scripts/install-prerequisites.sh

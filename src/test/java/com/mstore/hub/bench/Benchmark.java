@@ -1,0 +1,165 @@
+package com.mstore.hub.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.mstore.hub.local.LocalBrokers;
+import com.mstore.hub.testing.RunningHub;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * make bench: each flow driven through the hub and through a plain client doing the same broker
+ * work, on the same brokers in the same run, several times; then the hub's start-up time and memory
+ * as a process. Results: target/bench/results.json and results.md.
+ *
+ * Options: --runs N (3), --messages N per throughput pass (2000), --latency-messages N (1000) sent at
+ * --latency-rate per second (200), --footprint-messages N (10000) audited by the hub process after
+ * --idle-seconds (5) idle, --out DIR (target/bench), --smoke (about a minute, for make test).
+ */
+public final class Benchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
+    private static final Duration PATIENCE = Duration.ofMinutes(5);
+
+    record Options(int runs, int messages, int latencyMessages, int latencyRate, Path out, int footprintMessages,
+                   int idleSeconds) {
+
+        static Options parse(String... args) {
+            Map<String, String> given = new HashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].equals("--smoke")) {
+                    given.putIfAbsent("--runs", "1");
+                    given.putIfAbsent("--messages", "200");
+                    given.putIfAbsent("--latency-messages", "50");
+                    given.putIfAbsent("--latency-rate", "200");
+                    given.putIfAbsent("--footprint-messages", "200");
+                    given.putIfAbsent("--idle-seconds", "0");
+                } else {
+                    given.put(args[i], args[++i]);
+                }
+            }
+            return new Options(Integer.parseInt(given.getOrDefault("--runs", "3")),
+                    Integer.parseInt(given.getOrDefault("--messages", "2000")),
+                    Integer.parseInt(given.getOrDefault("--latency-messages", "1000")),
+                    Integer.parseInt(given.getOrDefault("--latency-rate", "200")),
+                    Path.of(given.getOrDefault("--out", "target/bench")),
+                    Integer.parseInt(given.getOrDefault("--footprint-messages", "10000")),
+                    Integer.parseInt(given.getOrDefault("--idle-seconds", "5")));
+        }
+    }
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Results results;
+        try (LocalBrokers brokers = LocalBrokers.reuseOrStartOnFreePorts(LocalBrokers.PortPlan.standard())) {
+            results = run(Options.parse(args), brokers.hubSettings());
+        }
+        System.out.println(results.markdown());
+        // the in-JVM brokers and clients leave non-daemon threads behind
+        System.exit(0);
+    }
+
+    /** Runs the benchmark against the brokers these hub settings name. */
+    public static Results run(Options options, Map<String, String> brokerSettings) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Results results = new Results(options);
+        Map<String, String> settings = new LinkedHashMap<>(brokerSettings);
+        int emailPrefetch = 1;
+        List<Flow> flows = List.of(new TransactionsFlow(settings, run), new OrderGetFlow(settings, run),
+                new EmailJobsFlow(settings, run, emailPrefetch), new DeviceStatusFlow(settings, run),
+                new CacheInvalidationFlow(settings, run));
+        flows.forEach(flow -> settings.putAll(flow.hubSettings()));
+        settings.put("mstore.emails.prefetch", String.valueOf(emailPrefetch));
+        HubCompletions completions = new HubCompletions();
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            hub.context().getManagementStrategy().addEventNotifier(completions);
+            int pass = 0;
+            for (int round = 0; round <= options.runs(); round++) {
+                boolean warmUp = round == 0;
+                for (Flow flow : flows) {
+                    for (boolean toHub : new boolean[] {true, false}) {
+                        Marker throughputIds = new Marker(run + "p" + pass++);
+                        Marker latencyIds = new Marker(run + "p" + pass++);
+                        Measurement measured = measure(flow, toHub, completions, options, warmUp, throughputIds, latencyIds);
+                        if (!warmUp) {
+                            results.add(flow, toHub, measured);
+                            LOG.info("run {} {} {}: {}", round, flow.name(), toHub ? "hub" : "raw", measured);
+                        }
+                    }
+                }
+            }
+        } finally {
+            for (Flow flow : flows) {
+                flow.close();
+            }
+        }
+        results.footprint(HubFootprint.measure(brokerSettings, options, run));
+        results.write();
+        return results;
+    }
+
+    private static Measurement measure(Flow flow, boolean toHub, HubCompletions completions, Options options,
+                                       boolean warmUp, Marker throughputIds, Marker latencyIds) throws Exception {
+        int messages = warmUp ? Math.max(50, options.messages() / 5) : options.messages();
+        Recorder throughput = new Recorder(throughputIds, messages);
+        long cpuBefore = processCpuNanos();
+        drive(flow, toHub, completions, throughput, 0);
+        double cpuMillisPer1000 = (processCpuNanos() - cpuBefore) / 1e6 / messages * 1000;
+        long rss = residentMegabytes();
+        Recorder latency = new Recorder(latencyIds, warmUp ? Math.max(20, options.latencyMessages() / 5) : options.latencyMessages());
+        drive(flow, toHub, completions, latency, options.latencyRate());
+        return new Measurement(throughput.messagesPerSecond(), cpuMillisPer1000, latency.percentileMillis(50),
+                latency.percentileMillis(99), latency.percentileMillis(99.9), rss);
+    }
+
+    private static void drive(Flow flow, boolean toHub, HubCompletions completions, Recorder recorder, int perSecond)
+            throws Exception {
+        String what = flow.name() + (toHub ? " through the hub" : " through the plain client");
+        if (toHub) {
+            completions.watch(flow.hubRoute(), recorder);
+            try {
+                flow.send(recorder, true, perSecond);
+                recorder.awaitAll(PATIENCE, what);
+            } finally {
+                completions.watch(null, null);
+            }
+        } else {
+            try (AutoCloseable baseline = flow.startBaseline(recorder)) {
+                flow.send(recorder, false, perSecond);
+                recorder.awaitAll(PATIENCE, what);
+            }
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    static long residentMegabytes() {
+        return residentMegabytes(Path.of("/proc/self/status"));
+    }
+
+    /** VmRSS of a process, from Linux's /proc/{pid}/status. */
+    static long residentMegabytes(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException gone) {
+            return -1;
+        }
+        return -1;
+    }
+}

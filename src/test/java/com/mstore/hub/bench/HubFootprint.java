@@ -1,0 +1,84 @@
+package com.mstore.hub.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import com.mstore.hub.testing.HubProcess;
+import com.mstore.hub.testing.KafkaClient;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The hub as production runs it (HubApplication in a JVM of its own, the image's JAVA_OPTS, API
+ * keys required): time from process start to ready, resident memory idle and under load.
+ */
+final class HubFootprint {
+
+    /** The image's JVM options (docker/Dockerfile). */
+    private static final String[] IMAGE_JAVA_OPTS = {"-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError"};
+
+    record Footprint(long startToReadyMillis, long idleRssMegabytes, long loadedRssMegabytes, int loadMessages,
+                     double loadMessagesPerSecond) {
+    }
+
+    private HubFootprint() {
+    }
+
+    static Footprint measure(Map<String, String> brokerSettings, Benchmark.Options options, String run) throws Exception {
+        int messages = options.footprintMessages();
+        Map<String, String> settings = new HashMap<>(brokerSettings);
+        String topic = "bench-footprint-" + run;
+        String group = "bench-footprint-" + run;
+        settings.put("mstore.transactions.topic", topic);
+        settings.put("mstore.transactions.consumer-group", group);
+        settings.put("mstore.transactions.audit-topic", topic + ".audit");
+        settings.put("mstore.transactions.dlq-topic", topic + ".dlq");
+        settings.put("mstore.devices.share-group", group);
+        settings.put("mstore.devices.session-expiry-seconds", "30");
+        settings.put("mstore.http.api-keys", "bench-" + run);
+        Path log = Files.createTempFile("bench-hub-", ".log");
+        long started = System.nanoTime();
+        Process hub = HubProcess.startHubApplication(settings, Map.of(), log, IMAGE_JAVA_OPTS);
+        long startToReady = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        try {
+            Path status = Path.of("/proc", String.valueOf(hub.pid()), "status");
+            // the idle period being measured, not a wait for a result
+            Thread.sleep(options.idleSeconds() * 1000L);
+            long idle = Benchmark.residentMegabytes(status);
+            long loaded = idle;
+            Properties config = new Properties();
+            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("mstore.kafka.brokers"));
+            config.put(ProducerConfig.ACKS_CONFIG, "all");
+            long loadStart = System.nanoTime();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+                 KafkaClient kafka = new KafkaClient(settings.get("mstore.kafka.brokers"))) {
+                for (int i = 0; i < messages; i++) {
+                    String code = "TRX-FOOTPRINT-" + run + "-" + i;
+                    producer.send(new ProducerRecord<>(topic, code,
+                            "{\"transactionCode\": \"%s\", \"branchId\": 3, \"grandTotal\": %d}".formatted(code, i)));
+                }
+                producer.flush();
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+                while (!kafka.caughtUp(group, topic)) {
+                    loaded = Math.max(loaded, Benchmark.residentMegabytes(status));
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the hub process did not audit " + messages + " transactions in 5 minutes");
+                    }
+                    Thread.sleep(100);
+                }
+            }
+            double perSecond = messages / ((System.nanoTime() - loadStart) / 1e9);
+            return new Footprint(startToReady, idle, loaded, messages, perSecond);
+        } finally {
+            hub.destroy();
+            hub.waitFor(60, TimeUnit.SECONDS);
+            Files.deleteIfExists(log);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package com.mstore.hub.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/** Every measurement of a benchmark run, the machine it ran on, and the hub/raw ratios: JSON and Markdown. */
+final class Results {
+
+    record FlowResults(String flow, String baseline, List<Measurement> hub, List<Measurement> raw) {
+    }
+
+    private final Benchmark.Options options;
+    private final Map<String, FlowResults> flows = new LinkedHashMap<>();
+    private HubFootprint.Footprint footprint;
+
+    Results(Benchmark.Options options) {
+        this.options = options;
+    }
+
+    void add(Flow flow, boolean hub, Measurement measurement) {
+        FlowResults results = flows.computeIfAbsent(flow.name(),
+                name -> new FlowResults(name, flow.baseline(), new ArrayList<>(), new ArrayList<>()));
+        (hub ? results.hub() : results.raw()).add(measurement);
+    }
+
+    void footprint(HubFootprint.Footprint footprint) {
+        this.footprint = footprint;
+    }
+
+    Map<String, FlowResults> flows() {
+        return flows;
+    }
+
+    HubFootprint.Footprint footprint() {
+        return footprint;
+    }
+
+    /** Per run, hub throughput / raw throughput (runs pair up: each run measured both sides back to back). */
+    static List<Double> throughputRatios(FlowResults results) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(results.hub().size(), results.raw().size()); i++) {
+            ratios.add(results.hub().get(i).messagesPerSecond() / results.raw().get(i).messagesPerSecond());
+        }
+        return ratios;
+    }
+
+    static double median(List<Measurement> measurements, ToDoubleFunction<Measurement> value) {
+        return median(measurements.stream().mapToDouble(value).boxed().toList());
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    String markdown() {
+        StringBuilder table = new StringBuilder();
+        table.append("Machine: ").append(Machine.describe()).append("  \n");
+        table.append("Runs: %d; %d messages per throughput pass; latency from %d messages at %d/s; medians over runs, ratio spread min–max.%n%n"
+                .formatted(options.runs(), options.messages(), options.latencyMessages(), options.latencyRate()));
+        table.append("| Flow | Side | msg/s | p50 ms | p99 ms | p99.9 ms | CPU ms / 1000 msg | hub/raw throughput |\n");
+        table.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (FlowResults results : flows.values()) {
+            List<Double> ratios = throughputRatios(results);
+            String ratio = "%.2f (%.2f–%.2f)".formatted(median(ratios),
+                    ratios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    ratios.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+            row(table, results.flow(), "hub", results.hub(), ratio);
+            row(table, "", "raw", results.raw(), "");
+        }
+        if (footprint != null) {
+            table.append("%nHub process (production mode, image JVM options): start to ready %d ms; resident memory idle %d MB, "
+                    .formatted(footprint.startToReadyMillis(), footprint.idleRssMegabytes()))
+                    .append("at most %d MB while auditing %d transactions (%.0f/s).%n"
+                            .formatted(footprint.loadedRssMegabytes(), footprint.loadMessages(), footprint.loadMessagesPerSecond()));
+        }
+        table.append("\nWhat each baseline leaves out of the hub's work:\n\n");
+        flows.values().forEach(results -> table.append("- ").append(results.flow()).append(": ").append(results.baseline()).append('\n'));
+        return table.toString();
+    }
+
+    private static void row(StringBuilder table, String flow, String side, List<Measurement> measurements, String ratio) {
+        table.append("| %s | %s | %.0f | %.2f | %.2f | %.2f | %.0f | %s |%n".formatted(flow, side,
+                median(measurements, Measurement::messagesPerSecond), median(measurements, Measurement::p50Millis),
+                median(measurements, Measurement::p99Millis), median(measurements, Measurement::p999Millis),
+                median(measurements, Measurement::cpuMillisPer1000), ratio));
+    }
+
+    void write() throws java.io.IOException {
+        Files.createDirectories(options.out());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("machine", Machine.facts());
+        json.put("options", Map.of("runs", options.runs(), "messages", options.messages(),
+                "latencyMessages", options.latencyMessages(), "latencyRate", options.latencyRate()));
+        List<Map<String, Object>> flowJson = new ArrayList<>();
+        for (FlowResults results : flows.values()) {
+            Map<String, Object> flow = new LinkedHashMap<>();
+            flow.put("flow", results.flow());
+            flow.put("baseline", results.baseline());
+            flow.put("throughputRatios", throughputRatios(results));
+            flow.put("hub", results.hub());
+            flow.put("raw", results.raw());
+            flowJson.add(flow);
+        }
+        json.put("flows", flowJson);
+        json.put("hubProcess", footprint);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.out().resolve("results.json").toFile(), json);
+        Files.writeString(options.out().resolve("results.md"), markdown());
+    }
+}
