@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * as a process. Results: target/bench/results.json and results.md.
  *
  * Options: --runs N (3), --messages N per throughput pass (2000), --latency-messages N (1000) sent at
- * --latency-rate per second (200), --footprint-messages N (10000) audited by the hub process after
- * --idle-seconds (5) idle, --out DIR (target/bench), --smoke (about a minute, for make test).
+ * --latency-rate per second at most (200), --footprint-messages N (10000) audited by the hub process after
+ * --idle-seconds (5) idle, --flows (the first words of the flows to run; all by default),
+ * --out DIR (target/bench), --smoke (about a minute, for make test).
  */
 public final class Benchmark {
 
@@ -30,7 +31,7 @@ public final class Benchmark {
     private static final Duration PATIENCE = Duration.ofMinutes(5);
 
     record Options(int runs, int messages, int latencyMessages, int latencyRate, Path out, int footprintMessages,
-                   int idleSeconds) {
+                   int idleSeconds, List<String> flows) {
 
         static Options parse(String... args) {
             Map<String, String> given = new HashMap<>();
@@ -52,7 +53,8 @@ public final class Benchmark {
                     Integer.parseInt(given.getOrDefault("--latency-rate", "200")),
                     Path.of(given.getOrDefault("--out", "target/bench")),
                     Integer.parseInt(given.getOrDefault("--footprint-messages", "10000")),
-                    Integer.parseInt(given.getOrDefault("--idle-seconds", "5")));
+                    Integer.parseInt(given.getOrDefault("--idle-seconds", "5")),
+                    List.of(given.getOrDefault("--flows", "transactions,order.get,email,device,cache").split(",")));
         }
     }
 
@@ -75,12 +77,14 @@ public final class Benchmark {
         Results results = new Results(options);
         Map<String, String> settings = new LinkedHashMap<>(brokerSettings);
         int emailPrefetch = 1;
-        List<Flow> flows = List.of(new TransactionsFlow(settings, run), new OrderGetFlow(settings, run),
+        List<Flow> flows = new java.util.ArrayList<>(List.of(new TransactionsFlow(settings, run), new OrderGetFlow(settings, run),
                 new EmailJobsFlow(settings, run, emailPrefetch), new DeviceStatusFlow(settings, run),
-                new CacheInvalidationFlow(settings, run));
+                new CacheInvalidationFlow(settings, run)));
+        flows.removeIf(flow -> options.flows().stream().noneMatch(flow.name()::startsWith));
         flows.forEach(flow -> settings.putAll(flow.hubSettings()));
         settings.put("mstore.emails.prefetch", String.valueOf(emailPrefetch));
         HubCompletions completions = new HubCompletions();
+        Map<Flow, Integer> latencyRates = new HashMap<>();
         try (RunningHub hub = RunningHub.startWith(settings)) {
             hub.context().getManagementStrategy().addEventNotifier(completions);
             int pass = 0;
@@ -90,7 +94,12 @@ public final class Benchmark {
                     for (boolean toHub : new boolean[] {true, false}) {
                         Marker throughputIds = new Marker(run + "p" + pass++);
                         Marker latencyIds = new Marker(run + "p" + pass++);
-                        Measurement measured = measure(flow, toHub, completions, options, warmUp, throughputIds, latencyIds);
+                        int latencyRate = latencyRates.getOrDefault(flow, options.latencyRate());
+                        Measurement measured = measure(flow, toHub, completions, options, warmUp, throughputIds, latencyIds,
+                                latencyRate);
+                        if (warmUp && toHub) {
+                            latencyRates.put(flow, (int) Math.max(1, Math.min(options.latencyRate(), measured.messagesPerSecond() / 2)));
+                        }
                         if (!warmUp) {
                             results.add(flow, toHub, measured);
                             LOG.info("run {} {} {}: {}", round, flow.name(), toHub ? "hub" : "raw", measured);
@@ -109,16 +118,19 @@ public final class Benchmark {
     }
 
     private static Measurement measure(Flow flow, boolean toHub, HubCompletions completions, Options options,
-                                       boolean warmUp, Marker throughputIds, Marker latencyIds) throws Exception {
+                                       boolean warmUp, Marker throughputIds, Marker latencyIds, int latencyRate)
+            throws Exception {
         int messages = warmUp ? Math.max(50, options.messages() / 5) : options.messages();
         Recorder throughput = new Recorder(throughputIds, messages);
         long cpuBefore = processCpuNanos();
         drive(flow, toHub, completions, throughput, 0);
         double cpuMillisPer1000 = (processCpuNanos() - cpuBefore) / 1e6 / messages * 1000;
         long rss = residentMegabytes();
-        Recorder latency = new Recorder(latencyIds, warmUp ? Math.max(20, options.latencyMessages() / 5) : options.latencyMessages());
-        drive(flow, toHub, completions, latency, options.latencyRate());
-        return new Measurement(throughput.messagesPerSecond(), cpuMillisPer1000, latency.percentileMillis(50),
+        // as many messages as fit in about ten seconds at the flow's rate, up to --latency-messages
+        int latencyMessages = Math.min(options.latencyMessages(), Math.max(20, latencyRate * 10));
+        Recorder latency = new Recorder(latencyIds, warmUp ? Math.max(20, latencyMessages / 5) : latencyMessages);
+        drive(flow, toHub, completions, latency, latencyRate);
+        return new Measurement(throughput.messagesPerSecond(), cpuMillisPer1000, latencyRate, latency.percentileMillis(50),
                 latency.percentileMillis(99), latency.percentileMillis(99.9), rss);
     }
 

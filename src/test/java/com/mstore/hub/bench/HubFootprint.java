@@ -2,7 +2,9 @@ package com.mstore.hub.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -16,18 +18,32 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The hub as production runs it (HubApplication in a JVM of its own, the image's JAVA_OPTS, API
- * keys required): time from process start to ready, resident memory idle and under load.
+ * keys required): time from process start to ready, resident memory idle and under load. Its log
+ * is kept next to the results (hub-process.log).
  */
 final class HubFootprint {
 
-    /** The image's JVM options (docker/Dockerfile). */
-    private static final String[] IMAGE_JAVA_OPTS = {"-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError"};
+    /**
+     * A container of the Kubernetes deployment's memory limit (docker/k8s/deployment.yaml, 768Mi):
+     * the JVM sizes itself from that limit, not from this machine's memory.
+     */
+    private static final String CONTAINER_MEMORY = "-XX:MaxRAM=768m";
 
     record Footprint(long startToReadyMillis, long idleRssMegabytes, long loadedRssMegabytes, int loadMessages,
                      double loadMessagesPerSecond) {
     }
 
     private HubFootprint() {
+    }
+
+    /** The JVM options the image runs the hub with: ENV JAVA_OPTS of docker/Dockerfile. */
+    static List<String> imageJavaOptions() throws java.io.IOException {
+        java.util.regex.Matcher options = java.util.regex.Pattern.compile("(?m)^ENV JAVA_OPTS=\"([^\"]*)\"")
+                .matcher(Files.readString(Path.of("docker/Dockerfile")));
+        if (!options.find()) {
+            throw new IllegalStateException("docker/Dockerfile sets no JAVA_OPTS");
+        }
+        return List.of(options.group(1).trim().split("\\s+"));
     }
 
     static Footprint measure(Map<String, String> brokerSettings, Benchmark.Options options, String run) throws Exception {
@@ -42,9 +58,12 @@ final class HubFootprint {
         settings.put("mstore.devices.share-group", group);
         settings.put("mstore.devices.session-expiry-seconds", "30");
         settings.put("mstore.http.api-keys", "bench-" + run);
-        Path log = Files.createTempFile("bench-hub-", ".log");
+        Files.createDirectories(options.out());
+        Path log = options.out().resolve("hub-process.log");
         long started = System.nanoTime();
-        Process hub = HubProcess.startHubApplication(settings, Map.of(), log, IMAGE_JAVA_OPTS);
+        List<String> jvmOptions = new ArrayList<>(imageJavaOptions());
+        jvmOptions.add(CONTAINER_MEMORY);
+        Process hub = HubProcess.startHubApplication(settings, Map.of(), log, jvmOptions.toArray(String[]::new));
         long startToReady = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         try {
             Path status = Path.of("/proc", String.valueOf(hub.pid()), "status");
@@ -78,7 +97,6 @@ final class HubFootprint {
         } finally {
             hub.destroy();
             hub.waitFor(60, TimeUnit.SECONDS);
-            Files.deleteIfExists(log);
         }
     }
 }
