@@ -32,8 +32,9 @@ import redis.clients.jedis.Jedis;
  * The backend's side of every flow at once, as its services behave while a broker goes away: one
  * publisher per flow, each a few messages a second, retrying until the broker takes the message.
  * It records what each broker acknowledged (Kafka acks, RabbitMQ publisher confirms, MQTT PUBACK),
- * which is what the hub must then deliver; NATS core and Redis pub/sub acknowledge nothing, so
- * for them it records what was handed to the client.
+ * which is what the hub must then deliver; NATS core acknowledges nothing, so for it a flush
+ * (the server answered a ping sent after the event) stands in; Redis pub/sub acknowledges nothing,
+ * so for it this records what was handed to the client.
  */
 final class MixedTraffic implements AutoCloseable {
 
@@ -190,9 +191,17 @@ final class MixedTraffic implements AutoCloseable {
                         nats = Nats.connect(options);
                     }
                     nats.publish(settings.get("mstore.orders.created-subject"), event);
+                    // NATS core acknowledges nothing: a flush (ping and pong) is the only proof the server
+                    // has the event. After a server restart jnats was seen to report "reconnected" and
+                    // then deliver none of the publisher's events; a new connection then does.
+                    nats.flush(Duration.ofSeconds(2));
                     orders.put(orderId, System.currentTimeMillis());
                     break;
                 } catch (Exception notTaken) {
+                    if (nats != null) {
+                        LOG.info("Traffic's NATS publisher starts a new connection: {}, {}", notTaken.toString(),
+                                nats.getStatistics().toString().replaceAll("\\s+", " "));
+                    }
                     closeQuietly(nats);
                     nats = null;
                     pause();
