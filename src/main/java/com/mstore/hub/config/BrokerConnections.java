@@ -167,6 +167,9 @@ public class BrokerConnections implements CamelConfiguration {
      */
     private com.rabbitmq.client.ConnectionFactory rabbitClientFactory(URI uri) {
         com.rabbitmq.client.ConnectionFactory client = new com.rabbitmq.client.ConnectionFactory();
+        // Spring AMQP recovers connections itself, and switches the client's own recovery off with a
+        // warning at every start when it is on (the client's default)
+        client.setAutomaticRecoveryEnabled(false);
         boolean tls = "amqps".equals(uri.getScheme());
         try {
             client.setUri(tls ? "amqp" + uri.toString().substring("amqps".length()) : uri.toString());

@@ -18,6 +18,12 @@ final class DeviceStatusFlow implements Flow {
 
     /** QoS 1 publishes awaiting their PUBACK at once (below the brokers' receive maximum). */
     private static final int PUBLISH_WINDOW = 10;
+    /**
+     * Statuses sent and not yet done: a broker queues at most so many for a slow session (Mosquitto's
+     * max_queued_messages is 1000) and drops the rest, so a sender that outruns the consumer loses
+     * messages at the broker, whoever consumes.
+     */
+    private static final int MAX_OUTSTANDING = 500;
 
     private final String run;
     private final String serverUri;
@@ -77,6 +83,10 @@ final class DeviceStatusFlow implements Flow {
             MqttMessage status = new MqttMessage(("{\"deviceId\": \"%s\", \"online\": true, \"batteryLevel\": 80, "
                     + "\"lastSeen\": \"%s\", \"branchId\": 1}").formatted(deviceId, Instant.now()).getBytes(StandardCharsets.UTF_8));
             status.setQos(1);
+            long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+            while (recorder.outstanding(i) >= MAX_OUTSTANDING && System.nanoTime() < giveUp) {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
             if (inFlight.size() >= PUBLISH_WINDOW) {
                 inFlight.removeFirst().waitForCompletion(10_000);
             }

@@ -58,6 +58,11 @@ final class Recorder {
         remaining.countDown();
     }
 
+    /** Messages sent and not yet done. */
+    long outstanding(int sent) {
+        return sent - (sentAt.length - remaining.getCount());
+    }
+
     void awaitAll(Duration patience, String what) throws InterruptedException {
         if (!remaining.await(patience.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException(what + ": " + remaining.getCount() + " of " + sentAt.length
