@@ -72,7 +72,7 @@ final class Results {
         table.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (FlowResults results : flows.values()) {
             List<Double> ratios = throughputRatios(results);
-            String ratio = "%.2f (%.2f–%.2f)".formatted(median(ratios),
+            String ratio = "%.3f (%.3f–%.3f)".formatted(median(ratios),
                     ratios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                     ratios.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
             row(table, results.flow(), "hub", results.hub(), ratio);
