@@ -1,5 +1,6 @@
 package com.mstore.hub.orders;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * NATS away for longer than a NATS client tries to reconnect by default (60 tries): the hub's order
- * consumers must still be subscribed when it returns, not left on a connection that gave up.
+ * consumers must still be subscribed when it returns, not left on a connection that gave up, and the
+ * HTTP gateway's order.get requests (a NATS producer) must get answers again.
  */
 class NatsOutageTest {
 
@@ -41,6 +43,7 @@ class NatsOutageTest {
         try (RunningHub hub = RunningHub.startWith(settings);
              Jedis redis = new Jedis(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")))) {
             awaitApplied(settings, redis, "ORD-BEFORE-" + run);
+            assertThat(hub.get("/api/orders/ORD-BEFORE-" + run).statusCode()).isEqualTo(200);
 
             nats.stop();
             await("NATS reported DOWN").atMost(PATIENCE).until(() -> hub.get("/observe/health/ready").statusCode() == 503);
@@ -50,6 +53,8 @@ class NatsOutageTest {
             await("NATS reported UP").atMost(PATIENCE).until(() -> hub.get("/observe/health/ready").statusCode() == 200);
 
             awaitApplied(settings, redis, "ORD-AFTER-" + run);
+            await("the gateway answers again").atMost(PATIENCE)
+                    .until(() -> hub.get("/api/orders/ORD-AFTER-" + run).statusCode() == 200);
         } finally {
             nats.close();
         }
