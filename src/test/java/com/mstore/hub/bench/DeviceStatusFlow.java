@@ -96,7 +96,7 @@ final class DeviceStatusFlow implements Flow {
                     inFlight.addLast(devices.publish(topic(toHub, deviceId), status));
                     break;
                 } catch (org.eclipse.paho.mqttv5.common.MqttException full) {
-                    // Paho frees a slot a moment after the PUBACK completes its token
+                    // Paho frees a slot a moment after the PUBACK completes its token (paho.mqtt.java#551)
                     if (full.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
                         throw full;
                     }

@@ -96,7 +96,21 @@ public final class MqttTestClient implements AutoCloseable {
             properties.setUserProperties(userProperties.entrySet().stream()
                     .map(property -> new UserProperty(property.getKey(), property.getValue())).toList());
             message.setProperties(properties);
-            client.publish(topic, message).waitForCompletion(10_000);
+            long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                try {
+                    client.publish(topic, message).waitForCompletion(10_000);
+                    return;
+                } catch (MqttException e) {
+                    // Paho completes a publish a moment before it frees its in-flight slot
+                    // (eclipse-paho/paho.mqtt.java#551): back-to-back publishes can find none free
+                    if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT
+                            || System.nanoTime() > giveUp) {
+                        throw e;
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+            }
         } catch (MqttException e) {
             throw new IllegalStateException(e);
         }
