@@ -92,6 +92,7 @@ class BrokerRestartsTest {
         flows.put("cache invalidations", () -> hub.completed("cache-invalidation"));
         Map<String, Long> before = new HashMap<>();
         flows.forEach((flow, count) -> before.put(flow, count.getAsLong()));
+        String publishedBefore = traffic.published();
         try {
             await("every flow moving again").atMost(RECOVERY).until(() -> flows.entrySet().stream()
                     .allMatch(flow -> flow.getValue().getAsLong() > before.get(flow.getKey()) + 3));
@@ -99,7 +100,8 @@ class BrokerRestartsTest {
             Map<String, Long> moved = new java.util.LinkedHashMap<>();
             flows.forEach((flow, count) -> moved.put(flow, count.getAsLong() - before.get(flow)));
             throw new AssertionError("Not every flow moved again within " + RECOVERY + ": messages through each "
-                    + moved + ", publishers that died " + traffic.stoppedPublishers + ", " + natsConsumerState(hub), stalled);
+                    + moved + ", publishers that died " + traffic.stoppedPublishers + ", taken by the brokers before the wait ("
+                    + publishedBefore + ") and now (" + traffic.published() + "), " + natsConsumerState(hub), stalled);
         }
     }
 

@@ -46,6 +46,8 @@ final class MixedTraffic implements AutoCloseable {
     final Set<String> jobs = ConcurrentHashMap.newKeySet();
     /** Per device, the lastSeen of the newest status the broker acknowledged. */
     final Map<String, Long> newestStatus = new ConcurrentHashMap<>();
+    /** Statuses the broker acknowledged, all devices together. */
+    final java.util.concurrent.atomic.AtomicLong statusesAcknowledged = new java.util.concurrent.atomic.AtomicLong();
     /** Order id to the time it was handed to the NATS client. */
     final Map<String, Long> orders = new ConcurrentHashMap<>();
     /** Cache keys set and then invalidated, to the time of the invalidation. */
@@ -69,6 +71,12 @@ final class MixedTraffic implements AutoCloseable {
         publisher("mqtt", this::publishStatuses);
         publisher("nats", this::publishOrders);
         publisher("redis", this::publishInvalidations);
+    }
+
+    /** How much each publisher has had taken by its broker so far. */
+    String published() {
+        return "transactions " + transactions.size() + ", jobs " + jobs.size() + ", statuses " + statusesAcknowledged.get()
+                + ", orders " + orders.size() + ", invalidations " + invalidatedKeys.size();
     }
 
     String deviceId(int device) {
@@ -157,6 +165,8 @@ final class MixedTraffic implements AutoCloseable {
                     if (client == null || !client.isConnected()) {
                         disconnectQuietly(client);
                         client = new MqttClient(settings.get("mstore.mqtt.server-uri"), "fault-device-" + run, new MemoryPersistence());
+                        // a publish whose PUBACK never comes fails instead of waiting for ever
+                        client.setTimeToWait(5_000);
                         MqttConnectionOptions options = new MqttConnectionOptions();
                         options.setConnectionTimeout(2);
                         client.connect(options);
@@ -165,8 +175,11 @@ final class MixedTraffic implements AutoCloseable {
                     message.setQos(1);
                     client.publish("devices/" + deviceId(device) + "/status", message);
                     newestStatus.put(deviceId(device), lastSeen);
+                    statusesAcknowledged.incrementAndGet();
                     break;
                 } catch (Exception notTaken) {
+                    LOG.info("Traffic's MQTT publisher starts a new connection: {}", notTaken.toString());
+                    disconnectQuietly(client);
                     client = null;
                     pause();
                 }
