@@ -68,15 +68,18 @@ class HubKilledTest {
             }
             Path firstLog = Files.createTempFile("hub-killed-", ".log");
             Process first = HubProcess.startHubApplication(settings, Map.of(), firstLog);
-            for (int i = 0; i < JOBS / 2; i++) {
-                publishJob(rabbit, i);
+            try {
+                for (int i = 0; i < JOBS / 2; i++) {
+                    publishJob(rabbit, i);
+                }
+                for (int status = 0; status < 5; status++) {
+                    publishStatuses(devices, status);
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> smtp.mailbox().getReceivedMessages().length >= 5
+                        && kafka.readAll("transactions.audit-" + run).size() >= 20);
+            } finally {
+                first.destroyForcibly(); // SIGKILL, here or when the above failed (no hub outlives the test)
             }
-            for (int status = 0; status < 5; status++) {
-                publishStatuses(devices, status);
-            }
-            await().atMost(Duration.ofSeconds(60)).until(() -> smtp.mailbox().getReceivedMessages().length >= 5
-                    && kafka.readAll("transactions.audit-" + run).size() >= 20);
-            first.destroyForcibly(); // SIGKILL
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
             LOG.info("Killed the hub after {} mails and {} audit records", smtp.mailbox().getReceivedMessages().length,
                     kafka.readAll("transactions.audit-" + run).size());
