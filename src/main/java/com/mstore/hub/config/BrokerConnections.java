@@ -145,7 +145,7 @@ public class BrokerConnections implements CamelConfiguration {
         return smtpUsername.isBlank() ? new DefaultAuthenticator(null, null) : new DefaultAuthenticator(smtpUsername, smtpPassword);
     }
 
-    /** Publisher confirms on, so an enqueue the broker did not accept is an error, not a loss. */
+    /** Publisher confirms and returns on, so an enqueue the broker did not accept, or no queue took, is an error, not a loss. */
     @BindToRegistry(value = "rabbitConnectionFactory", destroyMethod = "destroy")
     public CachingConnectionFactory rabbitConnectionFactory() {
         URI uri = rabbitUri(rabbitAddresses);
@@ -156,6 +156,8 @@ public class BrokerConnections implements CamelConfiguration {
             factory.setVirtualHost("/");
         }
         factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        // a mandatory message no queue took comes back (RabbitPublisher reports it)
+        factory.setPublisherReturns(true);
         factory.setConnectionTimeout(5000);
         factory.setConnectionNameStrategy(f -> "mstore-event-hub");
         return factory;

@@ -18,11 +18,6 @@ public class DedupeStores implements CamelConfiguration {
     @PropertyInject("mstore.dedupe.ttl-seconds")
     private long ttlSeconds;
 
-    @BindToRegistry("transactionDedupe")
-    public IdempotentRepository transactionDedupe(StringRedisTemplate redisTemplate) {
-        return forFlow(redisTemplate, "transactions");
-    }
-
     @BindToRegistry("emailJobDedupe")
     public IdempotentRepository emailJobDedupe(StringRedisTemplate redisTemplate) {
         return forFlow(redisTemplate, "emails");

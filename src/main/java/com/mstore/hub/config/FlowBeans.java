@@ -1,6 +1,7 @@
 package com.mstore.hub.config;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import com.mstore.hub.cache.CacheInvalidator;
 import com.mstore.hub.cache.KeyGuard;
@@ -11,7 +12,13 @@ import com.mstore.hub.orders.OrderRepository;
 import com.mstore.hub.errors.FailureHeaders;
 import com.mstore.hub.json.InboundJson;
 import com.mstore.hub.metrics.RedeliveryCounter;
+import com.mstore.hub.emails.EmailJobQueue;
+import com.mstore.hub.rabbitmq.RabbitPublisher;
+import com.mstore.hub.transactions.AuditBatch;
 import com.mstore.hub.transactions.AuditLog;
+import com.mstore.hub.transactions.AuditedTransactions;
+import com.mstore.hub.transactions.TransactionDedupe;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
@@ -33,8 +40,20 @@ public class FlowBeans implements CamelConfiguration {
     @PropertyInject("mstore.transactions.dlq-topic")
     private String transactionsDeadLetterTopic;
 
-    @PropertyInject("mstore.transactions.consumer-group")
-    private String transactionsConsumerGroup;
+    @PropertyInject("mstore.transactions.commit-retry-ms")
+    private long auditCommitRetryMs;
+
+    @PropertyInject("mstore.transactions.receipts-max-age")
+    private String receiptsMaxAge;
+
+    @PropertyInject("mstore.dedupe.ttl-seconds")
+    private long dedupeTtlSeconds;
+
+    @PropertyInject("mstore.emails.queue")
+    private String emailQueue;
+
+    @PropertyInject("mstore.rabbitmq.confirm-timeout-ms")
+    private long rabbitConfirmTimeoutMs;
 
     @PropertyInject("mstore.cache.allowed-prefixes")
     private String allowedCachePrefixes;
@@ -54,6 +73,14 @@ public class FlowBeans implements CamelConfiguration {
     @BindToRegistry("inboundJson")
     public InboundJson inboundJson() {
         return new InboundJson();
+    }
+
+    @PropertyInject("mstore.transactions.max-payload-bytes")
+    private int transactionMaxBytes;
+
+    @BindToRegistry("transactionIntake")
+    public AuditBatch.Intake transactionIntake() {
+        return new AuditBatch.Intake("transaction", transactionMaxBytes);
     }
 
     @BindToRegistry("redeliveryCounter")
@@ -101,9 +128,31 @@ public class FlowBeans implements CamelConfiguration {
         return RedisSerializer.byteArray();
     }
 
+    /** Its transactional id names this instance: a restarted instance fences its own former self. */
     @BindToRegistry(value = "auditLog", destroyMethod = "close")
     public AuditLog auditLog() {
-        return new AuditLog(kafkaBrokers, auditTopic, transactionsDeadLetterTopic, transactionsConsumerGroup,
-                "mstore-hub-audit-" + instanceId, Clock.systemUTC());
+        return new AuditLog(new AuditLog.Settings(kafkaBrokers, auditTopic, transactionsDeadLetterTopic,
+                "mstore-hub-audit-" + instanceId, Duration.ofMillis(auditCommitRetryMs)), Clock.systemUTC());
+    }
+
+    @BindToRegistry("transactionDedupe")
+    public TransactionDedupe transactionDedupe(StringRedisTemplate redisTemplate) {
+        return new TransactionDedupe(redisTemplate, "mstore:idem:transactions:", dedupeTtlSeconds);
+    }
+
+    @BindToRegistry("auditLogReader")
+    public AuditedTransactions.Reader auditLogReader() {
+        return new AuditedTransactions.Reader(Duration.ofMillis(TimeUtils.toMilliSeconds(receiptsMaxAge)), Clock.systemUTC());
+    }
+
+    /** Mandatory, confirmed publishes, on a connection apart from the consumers' (see RabbitPublisher). */
+    @BindToRegistry("rabbitPublisher")
+    public RabbitPublisher rabbitPublisher(CachingConnectionFactory rabbitConnectionFactory) {
+        return new RabbitPublisher(rabbitConnectionFactory, Duration.ofMillis(rabbitConfirmTimeoutMs));
+    }
+
+    @BindToRegistry("emailJobQueue")
+    public EmailJobQueue emailJobQueue(RabbitPublisher rabbitPublisher) {
+        return new EmailJobQueue(rabbitPublisher, emailQueue);
     }
 }

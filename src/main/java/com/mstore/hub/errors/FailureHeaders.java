@@ -16,6 +16,10 @@ public final class FailureHeaders {
     public static final String REASON = "mstore-error-reason";
     public static final String MESSAGE = "mstore-error-message";
     public static final String FAILED_AT = "mstore-failed-at";
+    /** Where a dead letter came from: Kafka topic, partition and offset (CONTRACTS.md section 1). */
+    public static final String SOURCE_TOPIC = "mstore-source-topic";
+    public static final String SOURCE_PARTITION = "mstore-source-partition";
+    public static final String SOURCE_OFFSET = "mstore-source-offset";
     private static final int MAX_MESSAGE_LENGTH = 1000;
 
     public void stamp(Exchange exchange) {

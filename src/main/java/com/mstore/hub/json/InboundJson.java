@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JacksonException;
@@ -21,12 +23,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mstore.hub.errors.RejectedMessageException;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaException;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.SpecVersionDetector;
+import com.networknt.schema.ValidationMessage;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 
 /**
  * Turns an inbound payload into the hub's canonical JSON: size checked before parsing, then
- * every field name in camelCase, whichever of the backend's spellings it arrived in. The Go
- * backend marshals untagged structs ({@code TransactionCode}, {@code BranchID}), other senders
- * use {@code transactionCode} or {@code transaction_code}.
+ * every field name in camelCase, whichever of the backend's spellings it arrived in, then checked
+ * against the payload's JSON schema. The Go backend marshals untagged structs
+ * ({@code TransactionCode}, {@code BranchID}), other senders use {@code transactionCode} or
+ * {@code transaction_code}.
  */
 public final class InboundJson {
 
@@ -41,7 +53,60 @@ public final class InboundJson {
             .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private final Map<String, List<String>> fieldsBySchema = new ConcurrentHashMap<>();
+    /** A payload kind's schema: its validator, and its field names by their folded spelling. */
+    private record Schema(JsonSchema validator, Map<String, String> fieldsByFoldedName) {
+    }
+
+    private static final Map<String, Schema> SCHEMAS = new ConcurrentHashMap<>();
+
+    /**
+     * One payload kind's intake as a route step: the body becomes the canonical JSON tree that passed
+     * the schema {@code schemas/<schema>.schema.json}, or the message is rejected with its reason.
+     * A processor, so the hot path binds no bean parameters by reflection.
+     */
+    public static final class Intake implements Processor {
+        private String schema;
+        private int maxBytes;
+
+        public Intake() {
+        }
+
+        public Intake(String schema, int maxBytes) {
+            this.schema = schema;
+            this.maxBytes = maxBytes;
+        }
+
+        public void setSchema(String schema) {
+            this.schema = schema;
+        }
+
+        public void setMaxBytes(int maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public void process(Exchange exchange) {
+            exchange.getMessage().setBody(read(exchange.getMessage().getBody(), schema, maxBytes));
+        }
+    }
+
+    /**
+     * The payload as canonical JSON that has passed its schema, in one pass: parsed once, renamed,
+     * and the tree itself validated (camel-json-validator would serialise and parse it again).
+     *
+     * @throws RejectedMessageException with reason {@code invalid-payload} when the schema refuses
+     *                                  it, or the reasons of {@link #canonical}
+     */
+    public static JsonNode read(Object body, String schema, int maxBytes) {
+        Schema loaded = schemaOf(schema);
+        JsonNode tree = canonicalTree(body, loaded, maxBytes);
+        Set<ValidationMessage> errors = loaded.validator().validate(tree);
+        if (!errors.isEmpty()) {
+            throw new RejectedMessageException("invalid-payload", "payload does not match its schema: "
+                    + errors.stream().map(Object::toString).sorted().collect(Collectors.joining("; ")));
+        }
+        return tree;
+    }
 
     /**
      * The canonical JSON text of a payload.
@@ -51,7 +116,14 @@ public final class InboundJson {
      *               takes that spelling
      */
     public String canonical(Object body, String schema, int maxBytes) {
-        List<String> knownFields = fieldsBySchema.computeIfAbsent(schema, InboundJson::loadFieldNames);
+        return canonicalTree(body, schemaOf(schema), maxBytes).toString();
+    }
+
+    private static Schema schemaOf(String schema) {
+        return SCHEMAS.computeIfAbsent(schema, InboundJson::loadSchema);
+    }
+
+    private static JsonNode canonicalTree(Object body, Schema schema, int maxBytes) {
         byte[] bytes = bytesOf(body);
         if (bytes.length == 0) {
             throw new RejectedMessageException("empty-body", "the message body is empty");
@@ -71,10 +143,10 @@ public final class InboundJson {
         if (tree == null || tree.isMissingNode()) {
             throw new RejectedMessageException("not-json", "the message body is not JSON");
         }
-        return renameFields(tree, knownFields).toString();
+        return renameFields(tree, schema.fieldsByFoldedName());
     }
 
-    private static JsonNode renameFields(JsonNode node, List<String> knownFields) {
+    private static JsonNode renameFields(JsonNode node, Map<String, String> knownFields) {
         if (node.isObject()) {
             ObjectNode renamed = MAPPER.createObjectNode();
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
@@ -98,14 +170,8 @@ public final class InboundJson {
         return node;
     }
 
-    static String canonicalName(String name, List<String> knownFields) {
-        String folded = fold(name);
-        for (String known : knownFields) {
-            if (fold(known).equals(folded)) {
-                return known;
-            }
-        }
-        return name;
+    static String canonicalName(String name, Map<String, String> knownFields) {
+        return knownFields.getOrDefault(fold(name), name);
     }
 
     private static String fold(String name) {
@@ -137,16 +203,31 @@ public final class InboundJson {
         return body.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The property names a schema declares, nested objects and array items included. */
-    private static List<String> loadFieldNames(String schema) {
+    /**
+     * The schema as camel-json-validator loads it (its own draft, or 2019-09 when it names none), and
+     * the property names it declares, nested objects and array items included.
+     */
+    private static Schema loadSchema(String schema) {
         String resource = "schemas/" + schema + ".schema.json";
         try (InputStream in = InboundJson.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalArgumentException("no schema on the classpath at " + resource);
             }
+            JsonNode node = MAPPER.readTree(in);
+            SpecVersion.VersionFlag version;
+            try {
+                version = SpecVersionDetector.detect(node);
+            } catch (JsonSchemaException unnamed) {
+                version = SpecVersion.VersionFlag.V201909;
+            }
+            JsonSchema validator = JsonSchemaFactory.getInstance(version).getSchema(java.net.URI.create("classpath:" + resource), node,
+                    new SchemaValidatorsConfig());
             List<String> names = new ArrayList<>();
-            collect(MAPPER.readTree(in), names);
-            return List.copyOf(names);
+            collect(node, names);
+            Map<String, String> byFolded = new java.util.HashMap<>();
+            // the first declared spelling wins, should two names fold alike
+            names.forEach(name -> byFolded.putIfAbsent(fold(name), name));
+            return new Schema(validator, Map.copyOf(byFolded));
         } catch (java.io.IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
         }

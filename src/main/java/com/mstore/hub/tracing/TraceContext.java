@@ -21,6 +21,7 @@ import org.apache.camel.tracing.SpanAdapter;
 public final class TraceContext {
 
     public static final String TRACEPARENT = "traceparent";
+    public static final String TRACESTATE = "tracestate";
 
     private TraceContext() {
     }
@@ -31,11 +32,15 @@ public final class TraceContext {
         if (span.isValid()) {
             return span.getTraceId();
         }
-        String incoming = incomingTraceparent(exchange);
-        if (incoming == null) {
+        return traceIdOf(incomingTraceparent(exchange));
+    }
+
+    /** The trace id of a W3C traceparent value, or null when it is absent or malformed. */
+    public static String traceIdOf(String traceparent) {
+        if (traceparent == null) {
             return null;
         }
-        String[] parts = incoming.trim().split("-");
+        String[] parts = traceparent.trim().split("-");
         return parts.length == 4 && parts[1].matches("[0-9a-f]{32}") ? parts[1] : null;
     }
 

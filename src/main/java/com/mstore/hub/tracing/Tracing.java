@@ -53,6 +53,8 @@ public class Tracing implements CamelConfiguration {
                     .build().getOpenTelemetrySdk();
             context.addService(new SpanFlushOnStop(sdk));
             openTelemetry = sdk;
+            // for the spans the hub makes itself for each message of a batch (MessageSpans)
+            context.getRegistry().bind("openTelemetry", OpenTelemetry.class, sdk);
         }
         if (openTelemetry == null) {
             LOG.info("Tracing off: set OTEL_EXPORTER_OTLP_ENDPOINT to export spans over OTLP");

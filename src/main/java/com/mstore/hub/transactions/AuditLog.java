@@ -3,164 +3,258 @@ package com.mstore.hub.transactions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mstore.hub.errors.FailureHeaders;
+import com.mstore.hub.errors.ReadAgainException;
+import com.mstore.hub.kafka.KafkaPoll;
+import com.mstore.hub.tracing.MessageSpans;
 import com.mstore.hub.tracing.TraceContext;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaComponent;
-import org.apache.camel.Message;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The append-only audit log on Kafka, written exactly once per consumed record.
+ * The append-only audit log on Kafka: each batch of transactions, its dead letters and the offsets it
+ * consumed are committed in one Kafka transaction, so a crash replays exactly what was not committed.
+ * Auditors read the topic with {@code isolation.level=read_committed}.
  *
- * <p>Why not camel-kafka's producer: exactly-once needs the audit record and the consumer's offset
- * committed in one Kafka transaction (consume-transform-produce). camel-kafka can make its producer
- * transactional, but cannot put the consumer's offset into that transaction, so a crash between the
- * two would write a second record on redelivery. Each method here sends what it must and commits the
- * source offset in the same transaction; auditors read the topic with isolation.level=read_committed.
+ * <p>Why not camel-kafka's producer: its transactions cannot carry the consumer's offsets
+ * ({@code sendOffsetsToTransaction}, apache/camel#26557), which consume-transform-produce needs.
+ *
+ * <p>Fencing for a fleet (KIP-447): offsets go with the consumer group metadata of the poll
+ * (generation and member id). An instance that lost its partitions in a rebalance while it worked
+ * (a long pause, a stalled call) has its commit refused: the transaction is aborted, nothing of it
+ * becomes visible, and the records are read again by whoever owns them now.
+ *
+ * <p>Every failure leaves the producer either usable (its transaction aborted) or closed (the next
+ * batch opens a new one, whose {@code initTransactions} also settles any transaction left open).
  */
-public class AuditLog implements AutoCloseable {
+public class AuditLog implements AutoCloseable, CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A dead letter the topic refuses as too large is written cut to this many bytes. */
     static final int TRUNCATED_BYTES = 64 * 1024;
 
-    private final String brokers;
-    private final String auditTopic;
-    private final String deadLetterTopic;
-    private final String consumerGroup;
-    private final String transactionalId;
-    private final Clock clock;
-    private KafkaProducer<String, byte[]> producer;
+    /** How the audit log reaches Kafka, and how long a commit whose outcome is unknown is retried. */
+    public record Settings(String brokers, String auditTopic, String deadLetterTopic, String transactionalId,
+                           Duration commitRetryBudget) {
+    }
 
-    public AuditLog(String brokers, String auditTopic, String deadLetterTopic, String consumerGroup,
-                    String transactionalId, Clock clock) {
-        this.brokers = brokers;
-        this.auditTopic = auditTopic;
-        this.deadLetterTopic = deadLetterTopic;
-        this.consumerGroup = consumerGroup;
-        this.transactionalId = transactionalId;
+    private final Settings settings;
+    private final Clock clock;
+    /** Its Kafka component's client settings (credentials, TLS) apply to this producer too. */
+    private CamelContext camelContext;
+    private MessageSpans spans;
+    private Producer<String, byte[]> producer;
+
+    public AuditLog(Settings settings, Clock clock) {
+        this.settings = settings;
         this.clock = clock;
     }
 
-    /** Appends the audit record of the transaction in the body (canonical JSON) and commits its offset. */
-    public synchronized void append(Exchange exchange) throws Exception {
-        Message in = exchange.getMessage();
-        ObjectNode record = (ObjectNode) JSON.readTree(in.getBody(String.class));
-        String transactionCode = record.path("transactionCode").asText();
-        ObjectNode audit = record.putObject("audit");
-        audit.put("auditId", UUID.nameUUIDFromBytes(transactionCode.getBytes(StandardCharsets.UTF_8)).toString());
-        audit.put("receivedAt", clock.instant().toString());
-        audit.put("sourceTopic", in.getHeader(KafkaConstants.TOPIC, String.class));
-        audit.put("sourcePartition", in.getHeader(KafkaConstants.PARTITION, Integer.class));
-        audit.put("sourceOffset", in.getHeader(KafkaConstants.OFFSET, Long.class));
-        audit.put("traceId", TraceContext.traceId(exchange));
-        ProducerRecord<String, byte[]> auditRecord =
-                new ProducerRecord<>(auditTopic, transactionCode, JSON.writeValueAsBytes(record));
-        // written without a Camel endpoint, so the trace context is carried on by hand
-        TraceContext.inject(exchange, (name, value) -> auditRecord.headers().add(name, bytes(value)));
-        inTransaction(exchange, auditRecord);
+    /**
+     * Writes the batch in one transaction: an audit record for each transaction to audit, a dead
+     * letter for each record that can never be audited, and the offsets after every record of the
+     * batch (duplicates included).
+     *
+     * @throws ReadAgainException when the outcome must be left to Kafka: the group moved on (this
+     *                            instance was fenced), or the commit's outcome is unknown
+     */
+    public synchronized void commit(Exchange exchange) {
+        AuditBatch batch = exchange.getProperty(AuditBatch.PROPERTY, AuditBatch.class);
+        if (batch.poll().records().isEmpty()) {
+            return;
+        }
+        if (spans == null) {
+            spans = MessageSpans.of(camelContext);
+        }
+        List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+        List<MessageSpans.MessageSpan> published = new ArrayList<>();
+        for (AuditBatch.Entry entry : batch.with(AuditBatch.Outcome.AUDIT)) {
+            MessageSpans.MessageSpan span = spans.publish(traceHeaders(entry.record()), "kafka", settings.auditTopic());
+            published.add(span);
+            out.add(auditRecord(entry, span.headers()));
+        }
+        Set<AuditBatch.Entry> truncate = new HashSet<>();
+        try {
+            while (true) {
+                List<ProducerRecord<String, byte[]>> records = new ArrayList<>(out);
+                List<AuditBatch.Entry> deadLetters = batch.with(AuditBatch.Outcome.DEAD_LETTER);
+                for (AuditBatch.Entry entry : deadLetters) {
+                    records.add(deadLetterRecord(entry.record(), entry.failure(), truncate.contains(entry)));
+                }
+                List<AuditBatch.Entry> tooLarge = inTransaction(batch.poll(), records, out.size(), deadLetters);
+                if (tooLarge.isEmpty()) {
+                    published.forEach(MessageSpans.MessageSpan::succeeded);
+                    return;
+                }
+                // a dead letter too large for its topic would block the partition for good: cut it instead
+                tooLarge.forEach(entry -> LOG.warn("Record {} too large for {}: dead-lettering its first {} bytes",
+                        entry.record().topicPartition() + "@" + entry.record().offset(), settings.deadLetterTopic(), TRUNCATED_BYTES));
+                truncate.addAll(tooLarge);
+            }
+        } catch (RuntimeException failed) {
+            published.forEach(span -> span.failed(failed));
+            throw failed;
+        }
+    }
+
+    private static Map<String, String> traceHeaders(KafkaPoll.Record record) {
+        Map<String, String> headers = new java.util.HashMap<>();
+        for (String name : List.of(TraceContext.TRACEPARENT, TraceContext.TRACESTATE)) {
+            String value = record.header(name);
+            if (value != null) {
+                headers.put(name, value);
+            }
+        }
+        return headers;
     }
 
     /**
-     * Sends the original record to the dead-letter topic with the mstore-* headers, and commits its
-     * offset. A record too large for the dead-letter topic goes there cut to its first
-     * {@value #TRUNCATED_BYTES} bytes, marked {@code mstore-body-truncated}, rather than block
-     * its partition for good.
+     * The dead-letter target of a batch that failed after every redelivery: each of its records goes
+     * to the dead-letter topic (with the reason of its own rejection, or the batch's), in one
+     * transaction with the batch's offsets, so the partition moves on. When even that fails the
+     * records stay in Kafka and are read again.
      */
-    public synchronized void deadLetter(Exchange exchange) {
-        byte[] body = exchange.getMessage().getBody(byte[].class);
-        try {
-            inTransaction(exchange, deadLetterRecord(exchange, body, false));
-        } catch (KafkaException e) {
-            if (!causedBy(e, RecordTooLargeException.class) || body == null || body.length <= TRUNCATED_BYTES) {
-                throw e;
+    public synchronized void deadLetterBatch(Exchange exchange) {
+        AuditBatch batch = exchange.getProperty(AuditBatch.PROPERTY, AuditBatch.class);
+        Map<String, String> batchFailure = mstoreHeaders(exchange);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (AuditBatch.Entry entry : batch.entries()) {
+            switch (entry.outcome()) {
+                case DEAD_LETTER -> records.add(deadLetterRecord(entry.record(), entry.failure(), false));
+                case DUPLICATE -> { }
+                default -> records.add(deadLetterRecord(entry.record(), batchFailure, false));
             }
-            LOG.warn("Record too large for {}: dead-lettering its first {} bytes", deadLetterTopic, TRUNCATED_BYTES);
-            inTransaction(exchange, deadLetterRecord(exchange, Arrays.copyOf(body, TRUNCATED_BYTES), true));
         }
+        inTransaction(batch.poll(), records, 0, List.of());
+        // the shared dead-letter route counts each record of the batch
+        exchange.setProperty("mstoreDeadLetterCount", records.size());
     }
 
-    private ProducerRecord<String, byte[]> deadLetterRecord(Exchange exchange, byte[] body, boolean truncated) {
-        Message in = exchange.getMessage();
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(deadLetterTopic,
-                in.getHeader(KafkaConstants.KEY, String.class), body);
+    private ProducerRecord<String, byte[]> auditRecord(AuditBatch.Entry entry, Map<String, String> traceHeaders) {
+        KafkaPoll.Record source = entry.record();
+        ObjectNode record = entry.canonical().deepCopy();
+        String transactionCode = entry.transaction().transactionCode();
+        ObjectNode audit = record.putObject("audit");
+        audit.put("auditId", UUID.nameUUIDFromBytes(transactionCode.getBytes(StandardCharsets.UTF_8)).toString());
+        audit.put("receivedAt", clock.instant().toString());
+        audit.put("sourceTopic", source.topic());
+        audit.put("sourcePartition", source.partition());
+        audit.put("sourceOffset", source.offset());
+        audit.put("traceId", TraceContext.traceIdOf(traceHeaders.get(TraceContext.TRACEPARENT)));
+        byte[] value;
+        try {
+            value = JSON.writeValueAsBytes(record);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("an audit record could not be written as JSON", e);
+        }
+        ProducerRecord<String, byte[]> auditRecord = new ProducerRecord<>(settings.auditTopic(), transactionCode, value);
+        traceHeaders.forEach((name, header) -> auditRecord.headers().add(name, bytes(header)));
+        return auditRecord;
+    }
+
+    private ProducerRecord<String, byte[]> deadLetterRecord(KafkaPoll.Record source, Map<String, String> failure,
+                                                            boolean truncated) {
+        byte[] body = source.value();
+        if (truncated && body != null && body.length > TRUNCATED_BYTES) {
+            body = Arrays.copyOf(body, TRUNCATED_BYTES);
+        }
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(settings.deadLetterTopic(), source.key(), body);
+        failure.forEach((name, value) -> record.headers().add(name, bytes(value)));
         if (truncated) {
-            record.headers().add("mstore-body-truncated", bytes(true));
+            record.headers().add("mstore-body-truncated", bytes("true"));
         }
-        for (Map.Entry<String, Object> header : in.getHeaders().entrySet()) {
-            if (header.getKey().startsWith("mstore-") && header.getValue() != null) {
-                record.headers().add(header.getKey(), header.getValue().toString().getBytes(StandardCharsets.UTF_8));
-            }
+        record.headers().add(FailureHeaders.SOURCE_TOPIC, bytes(source.topic()));
+        record.headers().add(FailureHeaders.SOURCE_PARTITION, bytes(String.valueOf(source.partition())));
+        record.headers().add(FailureHeaders.SOURCE_OFFSET, bytes(String.valueOf(source.offset())));
+        String traceparent = source.header(TraceContext.TRACEPARENT);
+        if (traceparent != null) {
+            record.headers().add(TraceContext.TRACEPARENT, bytes(traceparent));
         }
-        record.headers().add("mstore-source-topic", bytes(in.getHeader(KafkaConstants.TOPIC)));
-        record.headers().add("mstore-source-partition", bytes(in.getHeader(KafkaConstants.PARTITION)));
-        record.headers().add("mstore-source-offset", bytes(in.getHeader(KafkaConstants.OFFSET)));
         return record;
     }
 
-    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Commits the offset of a record that needs no output (a duplicate). */
-    public synchronized void skip(Exchange exchange) {
-        inTransaction(exchange, null);
-    }
-
-    private void inTransaction(Exchange exchange, ProducerRecord<String, byte[]> record) {
-        Message in = exchange.getMessage();
-        TopicPartition source = new TopicPartition(in.getHeader(KafkaConstants.TOPIC, String.class),
-                in.getHeader(KafkaConstants.PARTITION, Integer.class));
-        long nextOffset = in.getHeader(KafkaConstants.OFFSET, Long.class) + 1;
-        KafkaProducer<String, byte[]> kafka = producer(exchange.getContext());
+    /**
+     * One transaction: the records and the poll's offsets. Returns the dead letters the topic refused
+     * as too large (the transaction is then aborted, to be written again with those cut), or an empty
+     * list once committed.
+     */
+    private List<AuditBatch.Entry> inTransaction(KafkaPoll poll, List<ProducerRecord<String, byte[]>> records,
+                                                 int firstDeadLetter, List<AuditBatch.Entry> deadLetters) {
+        Producer<String, byte[]> kafka = producer(camelContext);
+        List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
         try {
             kafka.beginTransaction();
-            if (record != null) {
-                // wait for the send: a refused record must fail here, before the offset is committed
-                kafka.send(record).get();
+            for (ProducerRecord<String, byte[]> record : records) {
+                sent.add(kafka.send(record));
             }
-            kafka.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(nextOffset)),
-                    new ConsumerGroupMetadata(consumerGroup));
-            kafka.commitTransaction();
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
-            // the producer cannot be used again: drop it, the redelivery gets a new one
+            kafka.flush();
+            List<AuditBatch.Entry> tooLarge = new ArrayList<>();
+            for (int i = 0; i < sent.size(); i++) {
+                try {
+                    sent.get(i).get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RecordTooLargeException && i >= firstDeadLetter && !deadLetters.isEmpty()) {
+                        tooLarge.add(deadLetters.get(i - firstDeadLetter));
+                    } else {
+                        throw e.getCause() instanceof KafkaException kafkaError ? kafkaError : new KafkaException(e.getCause());
+                    }
+                }
+            }
+            if (!tooLarge.isEmpty()) {
+                abort(kafka);
+                return tooLarge;
+            }
+            kafka.sendOffsetsToTransaction(poll.nextOffsets(), poll.groupMetadata());
+            commitRetryingWhileUnknown(kafka);
+            return List.of();
+        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
+                 | AuthorizationException | UnsupportedVersionException fatal) {
+            // this producer can never be used again; another instance may hold its transactional id
             closeProducer();
             throw fatal;
+        } catch (CommitFailedException | FencedInstanceIdException | RebalanceInProgressException fenced) {
+            abort(kafka);
+            throw new ReadAgainException("the consumer group moved on while this batch (" + poll.describe()
+                    + ") was written: its transaction is aborted and its records are left to their owner", fenced);
         } catch (KafkaException e) {
             abort(kafka);
             throw e;
-        } catch (ExecutionException e) {
-            abort(kafka);
-            throw e.getCause() instanceof KafkaException kafkaError ? kafkaError : new KafkaException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abort(kafka);
@@ -168,7 +262,31 @@ public class AuditLog implements AutoCloseable {
         }
     }
 
-    private void abort(KafkaProducer<String, byte[]> kafka) {
+    /**
+     * A commit that timed out may still succeed: Kafka lets the same call be repeated, and it then
+     * waits for the first one. Aborting and writing the batch again could audit it twice. When the
+     * outcome stays unknown, the producer is closed and the batch is read again from the committed
+     * offsets, which tell what happened (the consumer reads them with read_committed, so a pending
+     * transaction is waited for).
+     */
+    private void commitRetryingWhileUnknown(Producer<String, byte[]> kafka) {
+        long deadline = System.nanoTime() + settings.commitRetryBudget().toNanos();
+        while (true) {
+            try {
+                kafka.commitTransaction();
+                return;
+            } catch (TimeoutException outcomeUnknown) {
+                if (System.nanoTime() >= deadline) {
+                    closeProducer();
+                    throw new ReadAgainException("a Kafka commit of the audit log timed out for "
+                            + settings.commitRetryBudget().toSeconds() + " s; its outcome is left to Kafka", outcomeUnknown);
+                }
+                LOG.warn("Commit of an audit batch timed out, outcome unknown: committing again");
+            }
+        }
+    }
+
+    private void abort(Producer<String, byte[]> kafka) {
         try {
             kafka.abortTransaction();
         } catch (KafkaException abortFailed) {
@@ -176,24 +294,38 @@ public class AuditLog implements AutoCloseable {
         }
     }
 
-    private KafkaProducer<String, byte[]> producer(CamelContext context) {
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    private Producer<String, byte[]> producer(CamelContext context) {
         if (producer == null) {
             Properties config = new Properties();
             // connects as the routes' Kafka consumer does (credentials and TLS: KafkaSecurity)
-            Map<String, Object> security = context.getComponent("kafka", KafkaComponent.class).getConfiguration().getAdditionalProperties();
+            Map<String, Object> security = context == null ? null
+                    : context.getComponent("kafka", KafkaComponent.class).getConfiguration().getAdditionalProperties();
             if (security != null) {
                 config.putAll(security);
             }
-            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.brokers());
+            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
             config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             config.put(ProducerConfig.ACKS_CONFIG, "all");
-            config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+            config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
             // fail within seconds while Kafka is down, so the shared redelivery policy takes over
             config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
             config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
             config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
-            config.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
+            // a batch is flushed as a whole: fewer, larger requests
+            config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+            config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId());
             // the broker's message.max.bytes decides what is too large, not a client-side default
             config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024);
             KafkaProducer<String, byte[]> created = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
@@ -204,7 +336,7 @@ public class AuditLog implements AutoCloseable {
                 throw e;
             }
             producer = created;
-            LOG.info("Audit log writer ready (transactional id {})", transactionalId);
+            LOG.info("Audit log writer ready (transactional id {})", settings.transactionalId());
         }
         return producer;
     }
@@ -212,7 +344,7 @@ public class AuditLog implements AutoCloseable {
     private void closeProducer() {
         if (producer != null) {
             try {
-                producer.close(Duration.ofSeconds(5));
+                producer.close(Duration.ZERO);
             } catch (KafkaException ignored) {
                 // closing a broken producer
             }
@@ -220,8 +352,20 @@ public class AuditLog implements AutoCloseable {
         }
     }
 
-    private static byte[] bytes(Object value) {
-        return String.valueOf(value).getBytes(StandardCharsets.UTF_8);
+    private static Map<String, String> mstoreHeaders(Exchange exchange) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        exchange.getMessage().getHeaders().forEach((name, value) -> {
+            if (name.startsWith("mstore-error-") || name.equals(FailureHeaders.FAILED_AT)) {
+                if (value != null) {
+                    headers.put(name, value.toString());
+                }
+            }
+        });
+        return headers;
+    }
+
+    private static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

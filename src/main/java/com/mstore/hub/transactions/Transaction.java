@@ -21,6 +21,11 @@ public record Transaction(Long id, String transactionCode, long branchId, long g
         return JSON.readValue(canonicalJson, Transaction.class);
     }
 
+    /** As {@link #fromJson(String)}, from a parsed tree. */
+    public static Transaction fromJson(com.fasterxml.jackson.databind.JsonNode canonical) throws JsonProcessingException {
+        return JSON.treeToValue(canonical, Transaction.class);
+    }
+
     public boolean hasCustomerEmail() {
         return customerEmail != null && !customerEmail.isBlank();
     }

@@ -98,7 +98,12 @@ public final class KafkaClient implements AutoCloseable {
         return readAll(topic).stream().map(ConsumerRecord::value).collect(Collectors.toList());
     }
 
-    /** True once the group has committed every record of the topic, i.e. the hub has finished with all of it. */
+    /**
+     * True once the group has committed every record of the topic, i.e. the hub has finished with all
+     * of it. On a topic written in transactions (the audit log) each transaction ends with a control
+     * record, which no consumer receives: a group whose committed offset is left only with those has
+     * caught up too.
+     */
     public boolean caughtUp(String group, String topic) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
@@ -111,10 +116,28 @@ public final class KafkaClient implements AutoCloseable {
             return ends.entrySet().stream().allMatch(e -> {
                 OffsetAndMetadata at = committed.get(e.getKey());
                 long position = at == null ? 0 : at.offset();
-                return position >= e.getValue().offset();
+                return position >= e.getValue().offset() || onlyControlRecordsFrom(e.getKey(), position, e.getValue().offset());
             });
         } catch (Exception e) {
             return false;
+        }
+    }
+
+    private boolean onlyControlRecordsFrom(TopicPartition partition, long from, long end) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, from);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+                if (!consumer.poll(Duration.ofMillis(100)).isEmpty()) {
+                    return false;
+                }
+            }
+            return consumer.position(partition) >= end;
         }
     }
 
