@@ -29,6 +29,8 @@ public final class Benchmark {
 
     private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
     private static final Duration PATIENCE = Duration.ofMinutes(5);
+    /** Records per Kafka poll and transaction, the same for the hub and its exactly-once baseline. */
+    static final int TRANSACTION_BATCH = 500;
 
     record Options(int runs, int messages, int latencyMessages, int latencyRate, Path out, int footprintMessages,
                    int idleSeconds, List<String> flows) {
@@ -77,7 +79,7 @@ public final class Benchmark {
         Results results = new Results(options);
         Map<String, String> settings = new LinkedHashMap<>(brokerSettings);
         int emailPrefetch = 1;
-        List<Flow> flows = new java.util.ArrayList<>(List.of(new TransactionsFlow(settings, run), new OrderGetFlow(settings, run),
+        List<Flow> flows = new java.util.ArrayList<>(List.of(new TransactionsFlow(settings, run, TRANSACTION_BATCH), new OrderGetFlow(settings, run),
                 new EmailJobsFlow(settings, run, emailPrefetch), new DeviceStatusFlow(settings, run),
                 new CacheInvalidationFlow(settings, run)));
         flows.removeIf(flow -> options.flows().stream().noneMatch(flow.name()::startsWith));
@@ -91,18 +93,21 @@ public final class Benchmark {
             for (int round = 0; round <= options.runs(); round++) {
                 boolean warmUp = round == 0;
                 for (Flow flow : flows) {
-                    for (boolean toHub : new boolean[] {true, false}) {
+                    flow.beforeHubPasses(hub.context());
+                    List<String> sides = new java.util.ArrayList<>(List.of(Flow.HUB));
+                    sides.addAll(flow.baselines().keySet());
+                    for (String side : sides) {
                         Marker throughputIds = new Marker(run + "p" + pass++);
                         Marker latencyIds = new Marker(run + "p" + pass++);
                         int latencyRate = latencyRates.getOrDefault(flow, options.latencyRate());
-                        Measurement measured = measure(flow, toHub, completions, options, warmUp, throughputIds, latencyIds,
+                        Measurement measured = measure(flow, side, completions, options, warmUp, throughputIds, latencyIds,
                                 latencyRate);
-                        if (warmUp && toHub) {
+                        if (warmUp && Flow.HUB.equals(side)) {
                             latencyRates.put(flow, (int) Math.max(1, Math.min(options.latencyRate(), measured.messagesPerSecond() / 2)));
                         }
                         if (!warmUp) {
-                            results.add(flow, toHub, measured);
-                            LOG.info("run {} {} {}: {}", round, flow.name(), toHub ? "hub" : "raw", measured);
+                            results.add(flow, side, measured);
+                            LOG.info("run {} {} {}: {}", round, flow.name(), side, measured);
                         }
                     }
                 }
@@ -117,37 +122,37 @@ public final class Benchmark {
         return results;
     }
 
-    private static Measurement measure(Flow flow, boolean toHub, HubCompletions completions, Options options,
+    private static Measurement measure(Flow flow, String side, HubCompletions completions, Options options,
                                        boolean warmUp, Marker throughputIds, Marker latencyIds, int latencyRate)
             throws Exception {
         int messages = warmUp ? Math.max(50, options.messages() / 5) : options.messages();
         Recorder throughput = new Recorder(throughputIds, messages);
         long cpuBefore = processCpuNanos();
-        drive(flow, toHub, completions, throughput, 0);
+        drive(flow, side, completions, throughput, 0);
         double cpuMillisPer1000 = (processCpuNanos() - cpuBefore) / 1e6 / messages * 1000;
         long rss = residentMegabytes();
         // as many messages as fit in about ten seconds at the flow's rate, up to --latency-messages
         int latencyMessages = Math.min(options.latencyMessages(), Math.max(20, latencyRate * 10));
         Recorder latency = new Recorder(latencyIds, warmUp ? Math.max(20, latencyMessages / 5) : latencyMessages);
-        drive(flow, toHub, completions, latency, latencyRate);
+        drive(flow, side, completions, latency, latencyRate);
         return new Measurement(throughput.messagesPerSecond(), cpuMillisPer1000, latencyRate, latency.percentileMillis(50),
                 latency.percentileMillis(99), latency.percentileMillis(99.9), rss);
     }
 
-    private static void drive(Flow flow, boolean toHub, HubCompletions completions, Recorder recorder, int perSecond)
+    private static void drive(Flow flow, String side, HubCompletions completions, Recorder recorder, int perSecond)
             throws Exception {
-        String what = flow.name() + (toHub ? " through the hub" : " through the plain client");
-        if (toHub) {
+        String what = flow.name() + (Flow.HUB.equals(side) ? " through the hub" : " through the plain client " + side);
+        if (Flow.HUB.equals(side)) {
             completions.watch(flow.hubRoute(), recorder);
             try {
-                flow.send(recorder, true, perSecond);
+                flow.send(recorder, side, perSecond);
                 recorder.awaitAll(PATIENCE, what);
             } finally {
                 completions.watch(null, null);
             }
         } else {
-            try (AutoCloseable baseline = flow.startBaseline(recorder)) {
-                flow.send(recorder, false, perSecond);
+            try (AutoCloseable baseline = flow.startBaseline(side, recorder)) {
+                flow.send(recorder, side, perSecond);
                 recorder.awaitAll(PATIENCE, what);
             }
         }

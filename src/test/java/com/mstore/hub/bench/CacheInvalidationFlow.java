@@ -33,9 +33,9 @@ final class CacheInvalidationFlow implements Flow {
     }
 
     @Override
-    public String baseline() {
-        return "Jedis subscriber reading the key from the JSON and deleting it (one DEL); "
-                + "leaves out the size limit, strict JSON parsing, the schema check and the key-prefix guard";
+    public Map<String, String> baselines() {
+        return Map.of(RAW, "Jedis subscriber reading the key from the JSON and deleting it (one DEL); "
+                + "leaves out the size limit, strict JSON parsing, the schema check and the key-prefix guard");
     }
 
     @Override
@@ -49,7 +49,7 @@ final class CacheInvalidationFlow implements Flow {
     }
 
     @Override
-    public AutoCloseable startBaseline(Recorder recorder) throws Exception {
+    public AutoCloseable startBaseline(String baseline, Recorder recorder) throws Exception {
         Jedis deleter = new Jedis(host, port);
         JedisPubSub onInvalidation = new JedisPubSub() {
             @Override
@@ -78,7 +78,8 @@ final class CacheInvalidationFlow implements Flow {
     }
 
     @Override
-    public void send(Recorder recorder, boolean toHub, int perSecond) {
+    public void send(Recorder recorder, String side, int perSecond) {
+        boolean toHub = HUB.equals(side);
         Pace pace = new Pace(perSecond);
         for (int i = 0; i < recorder.messages(); i++) {
             pace.before(i);

@@ -46,9 +46,9 @@ final class DeviceStatusFlow implements Flow {
     }
 
     @Override
-    public String baseline() {
-        return "Paho subscriber at QoS 1 receiving each status; leaves out JSON validation, "
-                + "the topic/payload check and the registry write to Redis (newest status wins)";
+    public Map<String, String> baselines() {
+        return Map.of(RAW, "Paho subscriber at QoS 1 receiving each status; leaves out JSON validation, "
+                + "the topic/payload check and the registry write to Redis (newest status wins)");
     }
 
     @Override
@@ -62,7 +62,7 @@ final class DeviceStatusFlow implements Flow {
     }
 
     @Override
-    public AutoCloseable startBaseline(Recorder recorder) throws Exception {
+    public AutoCloseable startBaseline(String baseline, Recorder recorder) throws Exception {
         MqttClient subscriber = new MqttClient(serverUri, "bench-registry-" + run, new MemoryPersistence());
         subscriber.connect(new MqttConnectionOptions());
         subscriber.subscribe(new MqttSubscription[] {new MqttSubscription("benchraw" + run + "/+/status", 1)},
@@ -74,7 +74,8 @@ final class DeviceStatusFlow implements Flow {
     }
 
     @Override
-    public void send(Recorder recorder, boolean toHub, int perSecond) throws Exception {
+    public void send(Recorder recorder, String side, int perSecond) throws Exception {
+        boolean toHub = HUB.equals(side);
         Pace pace = new Pace(perSecond);
         ArrayDeque<IMqttToken> inFlight = new ArrayDeque<>();
         for (int i = 0; i < recorder.messages(); i++) {

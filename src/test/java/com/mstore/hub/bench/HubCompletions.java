@@ -1,16 +1,20 @@
 package com.mstore.hub.bench;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
- * Marks a message done in the current recorder when the hub's route for it completes. The message
- * number is read from the body when the exchange is created (the route may replace the body later).
+ * Marks messages done in the current recorder when the hub's route for them completes. The message
+ * numbers are read from the body when the exchange is created (the route may replace the body later);
+ * a batching consumer's exchange carries a list of records, each with its own number.
  */
 final class HubCompletions extends EventNotifierSupport {
 
-    private static final String NUMBER = "benchMessage";
+    private static final String NUMBERS = "benchMessages";
 
     private volatile String route;
     private volatile Recorder recorder;
@@ -31,12 +35,25 @@ final class HubCompletions extends EventNotifierSupport {
             return;
         }
         if (event instanceof CamelEvent.ExchangeCreatedEvent) {
-            exchange.setProperty(NUMBER, current.marker().find(exchange.getMessage().getBody(String.class)));
+            Object body = exchange.getMessage().getBody();
+            int[] numbers;
+            if (body instanceof List<?> records) {
+                numbers = records.stream().mapToInt(record -> current.marker().find(text(((Exchange) record).getMessage().getBody()))).toArray();
+            } else {
+                numbers = new int[] {current.marker().find(exchange.getMessage().getBody(String.class))};
+            }
+            exchange.setProperty(NUMBERS, numbers);
         } else if (event instanceof CamelEvent.ExchangeCompletedEvent) {
-            Integer number = exchange.getProperty(NUMBER, Integer.class);
-            if (number != null) {
-                current.done(number);
+            int[] numbers = exchange.getProperty(NUMBERS, int[].class);
+            if (numbers != null) {
+                for (int number : numbers) {
+                    current.done(number);
+                }
             }
         }
+    }
+
+    private static String text(Object body) {
+        return body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(body);
     }
 }

@@ -45,9 +45,9 @@ final class OrderGetFlow implements Flow {
     }
 
     @Override
-    public String baseline() {
-        return "jnats queue subscriber replying with the order read from Redis (one HGET); "
-                + "leaves out the size limit, strict JSON parsing and the JSON schema check of the request";
+    public Map<String, String> baselines() {
+        return Map.of(RAW, "jnats queue subscriber replying with the order read from Redis (one HGET); "
+                + "leaves out the size limit, strict JSON parsing and the JSON schema check of the request");
     }
 
     @Override
@@ -61,7 +61,7 @@ final class OrderGetFlow implements Flow {
     }
 
     @Override
-    public AutoCloseable startBaseline(Recorder recorder) throws Exception {
+    public AutoCloseable startBaseline(String baseline, Recorder recorder) throws Exception {
         Connection responder = Nats.connect(nats.getConnectedUrl());
         Dispatcher dispatcher = responder.createDispatcher((Message message) -> {
             String order = redis.hget("mstore:order:" + orderId, "json");
@@ -73,7 +73,8 @@ final class OrderGetFlow implements Flow {
     }
 
     @Override
-    public void send(Recorder recorder, boolean toHub, int perSecond) throws Exception {
+    public void send(Recorder recorder, String side, int perSecond) throws Exception {
+        boolean toHub = HUB.equals(side);
         Pace pace = new Pace(perSecond);
         AtomicInteger next = new AtomicInteger();
         List<Thread> requesters = new ArrayList<>();

@@ -14,7 +14,20 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 /** Every measurement of a benchmark run, the machine it ran on, and the hub/raw ratios: JSON and Markdown. */
 final class Results {
 
-    record FlowResults(String flow, String baseline, List<Measurement> hub, List<Measurement> raw) {
+    /** A flow's measurements per side: the hub, then each baseline (raw, the physical limit, first). */
+    record FlowResults(String flow, Map<String, String> baselines, Map<String, List<Measurement>> sides) {
+
+        List<Measurement> hub() {
+            return sides.getOrDefault(Flow.HUB, List.of());
+        }
+
+        List<Measurement> raw() {
+            return side(Flow.RAW);
+        }
+
+        List<Measurement> side(String side) {
+            return sides.getOrDefault(side, List.of());
+        }
     }
 
     private final Benchmark.Options options;
@@ -25,10 +38,10 @@ final class Results {
         this.options = options;
     }
 
-    void add(Flow flow, boolean hub, Measurement measurement) {
+    void add(Flow flow, String side, Measurement measurement) {
         FlowResults results = flows.computeIfAbsent(flow.name(),
-                name -> new FlowResults(name, flow.baseline(), new ArrayList<>(), new ArrayList<>()));
-        (hub ? results.hub() : results.raw()).add(measurement);
+                name -> new FlowResults(name, flow.baselines(), new LinkedHashMap<>()));
+        results.sides().computeIfAbsent(side, s -> new ArrayList<>()).add(measurement);
     }
 
     void footprint(HubFootprint.Footprint footprint) {
@@ -45,11 +58,23 @@ final class Results {
 
     /** Per run, hub throughput / raw throughput (runs pair up: each run measured both sides back to back). */
     static List<Double> throughputRatios(FlowResults results) {
+        return throughputRatios(results, Flow.RAW);
+    }
+
+    /** Per run, hub throughput / this baseline's throughput. */
+    static List<Double> throughputRatios(FlowResults results, String baseline) {
         List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < Math.min(results.hub().size(), results.raw().size()); i++) {
-            ratios.add(results.hub().get(i).messagesPerSecond() / results.raw().get(i).messagesPerSecond());
+        List<Measurement> against = results.side(baseline);
+        for (int i = 0; i < Math.min(results.hub().size(), against.size()); i++) {
+            ratios.add(results.hub().get(i).messagesPerSecond() / against.get(i).messagesPerSecond());
         }
         return ratios;
+    }
+
+    private static String ratioText(List<Double> ratios) {
+        return "%.3f (%.3f–%.3f)".formatted(median(ratios),
+                ratios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                ratios.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
     }
 
     static double median(List<Measurement> measurements, ToDoubleFunction<Measurement> value) {
@@ -71,12 +96,12 @@ final class Results {
         table.append("| Flow | Side | msg/s | latency at /s | p50 ms | p99 ms | p99.9 ms | CPU ms / 1000 msg | hub/raw throughput |\n");
         table.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (FlowResults results : flows.values()) {
-            List<Double> ratios = throughputRatios(results);
-            String ratio = "%.3f (%.3f–%.3f)".formatted(median(ratios),
-                    ratios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
-                    ratios.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
-            row(table, results.flow(), "hub", results.hub(), ratio);
-            row(table, "", "raw", results.raw(), "");
+            row(table, results.flow(), Flow.HUB, results.hub(), ratioText(throughputRatios(results)));
+            for (String baseline : results.baselines().keySet()) {
+                // against the physical limit in the hub's row; against any other baseline in its own
+                row(table, "", baseline, results.side(baseline),
+                        baseline.equals(Flow.RAW) ? "" : "hub/this " + ratioText(throughputRatios(results, baseline)));
+            }
         }
         if (footprint != null) {
             table.append("%nHub process (production mode: the image's JVM options in the deployment's 768 MiB): start to ready %d ms; resident memory idle %d MB, "
@@ -85,7 +110,8 @@ final class Results {
                             .formatted(footprint.loadedRssMegabytes(), footprint.loadMessages(), footprint.loadMessagesPerSecond()));
         }
         table.append("\nWhat each baseline leaves out of the hub's work:\n\n");
-        flows.values().forEach(results -> table.append("- ").append(results.flow()).append(": ").append(results.baseline()).append('\n'));
+        flows.values().forEach(results -> results.baselines().forEach((baseline, what) ->
+                table.append("- ").append(results.flow()).append(", ").append(baseline).append(": ").append(what).append('\n')));
         return table.toString();
     }
 
@@ -107,10 +133,12 @@ final class Results {
         for (FlowResults results : flows.values()) {
             Map<String, Object> flow = new LinkedHashMap<>();
             flow.put("flow", results.flow());
-            flow.put("baseline", results.baseline());
+            flow.put("baselines", results.baselines());
             flow.put("throughputRatios", throughputRatios(results));
-            flow.put("hub", results.hub());
-            flow.put("raw", results.raw());
+            Map<String, List<Double>> against = new LinkedHashMap<>();
+            results.baselines().keySet().forEach(baseline -> against.put(baseline, throughputRatios(results, baseline)));
+            flow.put("throughputRatiosByBaseline", against);
+            results.sides().forEach(flow::put);
             flowJson.add(flow);
         }
         json.put("flows", flowJson);

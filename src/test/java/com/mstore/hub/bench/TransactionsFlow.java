@@ -1,35 +1,54 @@
 package com.mstore.hub.bench;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Flow 1: transactions consumed from Kafka and audited to Kafka. */
+/**
+ * Flow 1: transactions consumed from Kafka and audited to Kafka, against two plain kafka-clients
+ * loops: the same exactly-once work (the flow's physical limit), and a plain at-least-once copy.
+ */
 final class TransactionsFlow implements Flow {
+
+    static final String PLAIN = "raw-plain";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String brokers;
     private final String run;
+    private final int batchSize;
     private final KafkaProducer<String, String> producer;
 
-    TransactionsFlow(Map<String, String> settings, String run) throws Exception {
+    TransactionsFlow(Map<String, String> settings, String run, int batchSize) throws Exception {
         this.brokers = settings.get("mstore.kafka.brokers");
         this.run = run;
+        this.batchSize = batchSize;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
-            admin.createTopics(List.of(topic("transactions", true), topic("transactions", false),
-                    topic("audit", true), topic("audit", false), topic("dlq", true))).all().get();
+            admin.createTopics(List.of(topic("transactions", HUB), topic("transactions", RAW), topic("transactions", PLAIN),
+                    topic("audit", HUB), topic("audit", RAW), topic("audit", PLAIN), topic("dlq", HUB))).all().get();
         }
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
@@ -38,12 +57,12 @@ final class TransactionsFlow implements Flow {
         producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     }
 
-    private NewTopic topic(String kind, boolean hub) {
-        return new NewTopic(name(kind, hub), 1, (short) 1);
+    private NewTopic topic(String kind, String side) {
+        return new NewTopic(name(kind, side), 1, (short) 1);
     }
 
-    private String name(String kind, boolean hub) {
-        return "bench-" + kind + (hub ? "-hub-" : "-raw-") + run;
+    private String name(String kind, String side) {
+        return "bench-" + kind + "-" + side + "-" + run;
     }
 
     @Override
@@ -52,17 +71,25 @@ final class TransactionsFlow implements Flow {
     }
 
     @Override
-    public String baseline() {
-        return "kafka-clients consumer -> producer to the audit topic, offsets committed after each batch; "
-                + "leaves out JSON validation, Redis dedupe, the transactional (exactly-once) audit producer and the cache invalidation";
+    public Map<String, String> baselines() {
+        Map<String, String> baselines = new LinkedHashMap<>();
+        baselines.put(RAW, "kafka-clients exactly-once loop: one transaction per poll of up to " + batchSize
+                + " records (JSON parsed, an audit field added, written to the audit topic), the poll's offsets sent with "
+                + "the consumer's group metadata; leaves out the JSON schema, the size and UTF-8 checks, Redis dedupe "
+                + "and the receipts and cache invalidations read back from the audit log");
+        baselines.put(PLAIN, "kafka-clients at-least-once loop: each poll's records copied to the audit topic, "
+                + "offsets committed after each batch, no transaction and no JSON work");
+        return baselines;
     }
 
     @Override
     public Map<String, String> hubSettings() {
-        return Map.of("mstore.transactions.topic", name("transactions", true),
-                "mstore.transactions.audit-topic", name("audit", true),
-                "mstore.transactions.dlq-topic", name("dlq", true),
-                "mstore.transactions.consumer-group", "bench-hub-" + run);
+        return Map.of("mstore.transactions.topic", name("transactions", HUB),
+                "mstore.transactions.audit-topic", name("audit", HUB),
+                "mstore.transactions.dlq-topic", name("dlq", HUB),
+                "mstore.transactions.consumer-group", "bench-hub-" + run,
+                "mstore.transactions.receipts-consumer-group", "bench-hub-receipts-" + run,
+                "mstore.transactions.batch-size", String.valueOf(batchSize));
     }
 
     @Override
@@ -70,49 +97,115 @@ final class TransactionsFlow implements Flow {
         return "transactions-audit";
     }
 
+    /** The receipts this flow enqueues are not mailed during its passes: mailing is flow 3's benchmark. */
     @Override
-    public AutoCloseable startBaseline(Recorder recorder) {
+    public void beforeHubPasses(org.apache.camel.CamelContext hub) throws Exception {
+        hub.getRouteController().stopRoute("email-jobs");
+    }
+
+    @Override
+    public AutoCloseable startBaseline(String baseline, Recorder recorder) {
         AtomicBoolean running = new AtomicBoolean(true);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
         Thread loop = new Thread(() -> {
-            Properties config = new Properties();
-            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-            config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-raw-" + run + "-" + System.nanoTime());
-            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-                consumer.subscribe(List.of(name("transactions", false)));
-                while (running.get()) {
-                    var records = consumer.poll(Duration.ofMillis(50));
-                    if (records.isEmpty()) {
-                        continue;
-                    }
-                    for (ConsumerRecord<String, String> record : records) {
-                        producer.send(new ProducerRecord<>(name("audit", false), record.key(), record.value()));
-                    }
-                    producer.flush();
-                    consumer.commitSync();
-                    for (ConsumerRecord<String, String> record : records) {
-                        recorder.done(recorder.marker().find(record.key()));
-                    }
+            try {
+                if (RAW.equals(baseline)) {
+                    exactlyOnceLoop(recorder, running);
+                } else {
+                    plainLoop(recorder, running);
                 }
+            } catch (Throwable e) {
+                failed.set(e);
             }
-        }, "bench-kafka-baseline");
+        }, "bench-kafka-" + baseline);
         loop.start();
         return () -> {
             running.set(false);
             loop.join();
+            if (failed.get() != null) {
+                throw new IllegalStateException("the " + baseline + " loop failed", failed.get());
+            }
         };
     }
 
+    private Properties consumerConfig(String side) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        // one group per baseline for the whole run, as the hub's: a pass starts where the last ended
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + side + "-" + run);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
+        return config;
+    }
+
+    private void exactlyOnceLoop(Recorder recorder, AtomicBoolean running) throws Exception {
+        Properties consumerConfig = consumerConfig(RAW);
+        consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties producerConfig = new Properties();
+        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-raw-eos-" + run);
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<String, byte[]> transactional = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
+            transactional.initTransactions();
+            consumer.subscribe(List.of(name("transactions", RAW)));
+            while (running.get()) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(50));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                transactional.beginTransaction();
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    ObjectNode audited = (ObjectNode) JSON.readTree(record.value());
+                    audited.putObject("audit").put("receivedAt", Instant.now().toString())
+                            .put("sourceTopic", record.topic()).put("sourcePartition", record.partition())
+                            .put("sourceOffset", record.offset());
+                    transactional.send(new ProducerRecord<>(name("audit", RAW), record.key(), JSON.writeValueAsBytes(audited)));
+                    offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+                }
+                transactional.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                transactional.commitTransaction();
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    recorder.done(recorder.marker().find(record.key()));
+                }
+            }
+        }
+    }
+
+    private void plainLoop(Recorder recorder, AtomicBoolean running) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(PLAIN), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(name("transactions", PLAIN)));
+            while (running.get()) {
+                var records = consumer.poll(Duration.ofMillis(50));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                for (ConsumerRecord<String, String> record : records) {
+                    producer.send(new ProducerRecord<>(name("audit", PLAIN), record.key(), record.value()));
+                }
+                producer.flush();
+                consumer.commitSync();
+                for (ConsumerRecord<String, String> record : records) {
+                    recorder.done(recorder.marker().find(record.key()));
+                }
+            }
+        }
+    }
+
     @Override
-    public void send(Recorder recorder, boolean toHub, int perSecond) {
+    public void send(Recorder recorder, String side, int perSecond) {
         Pace pace = new Pace(perSecond);
         for (int i = 0; i < recorder.messages(); i++) {
             pace.before(i);
             String code = "TRX-" + recorder.marker().of(i);
             recorder.sent(i);
-            producer.send(new ProducerRecord<>(name("transactions", toHub), code,
-                    "{\"transactionCode\": \"%s\", \"branchId\": 3, \"grandTotal\": %d}".formatted(code, i)));
+            // with a customer email: the hub enqueues a receipt for each
+            producer.send(new ProducerRecord<>(name("transactions", side), code,
+                    "{\"transactionCode\": \"%s\", \"branchId\": %d, \"grandTotal\": %d, \"currency\": \"IDR\", \"customerEmail\": \"c%d@example.com\", \"createdAt\": \"2026-11-28T10:00:00Z\"}"
+                            .formatted(code, 1 + i % 9, i, i)));
         }
         producer.flush();
     }
