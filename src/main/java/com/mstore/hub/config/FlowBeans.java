@@ -43,6 +43,12 @@ public class FlowBeans implements CamelConfiguration {
     @PropertyInject("mstore.transactions.commit-retry-ms")
     private long auditCommitRetryMs;
 
+    @PropertyInject("mstore.transactions.kafka-timeout-ms")
+    private long auditKafkaTimeoutMs;
+
+    @PropertyInject("mstore.transactions.transaction-timeout-ms")
+    private long auditTransactionTimeoutMs;
+
     @PropertyInject("mstore.transactions.receipts-max-age")
     private String receiptsMaxAge;
 
@@ -132,7 +138,8 @@ public class FlowBeans implements CamelConfiguration {
     @BindToRegistry(value = "auditLog", destroyMethod = "close")
     public AuditLog auditLog() {
         return new AuditLog(new AuditLog.Settings(kafkaBrokers, auditTopic, transactionsDeadLetterTopic,
-                "mstore-hub-audit-" + instanceId, Duration.ofMillis(auditCommitRetryMs)), Clock.systemUTC());
+                "mstore-hub-audit-" + instanceId, Duration.ofMillis(auditKafkaTimeoutMs), Duration.ofMillis(auditCommitRetryMs),
+                Duration.ofMillis(auditTransactionTimeoutMs)), Clock.systemUTC());
     }
 
     @BindToRegistry("transactionDedupe")

@@ -68,10 +68,15 @@ public class AuditLog implements AutoCloseable, CamelContextAware {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A dead letter the topic refuses as too large is written cut to this many bytes. */
     static final int TRUNCATED_BYTES = 64 * 1024;
+    private static final int LINGER_MS = 5;
 
-    /** How the audit log reaches Kafka, and how long a commit whose outcome is unknown is retried. */
+    /**
+     * How the audit log reaches Kafka: how long one call may wait for Kafka before it counts as failed,
+     * how long a commit whose outcome is unknown is retried, and how long Kafka keeps a transaction of
+     * an instance that vanished open before aborting it.
+     */
     public record Settings(String brokers, String auditTopic, String deadLetterTopic, String transactionalId,
-                           Duration commitRetryBudget) {
+                           Duration kafkaTimeout, Duration commitRetryBudget, Duration transactionTimeout) {
     }
 
     private final Settings settings;
@@ -317,14 +322,16 @@ public class AuditLog implements AutoCloseable, CamelContextAware {
             config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
             config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             config.put(ProducerConfig.ACKS_CONFIG, "all");
-            config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+            config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) settings.transactionTimeout().toMillis());
             // fail within seconds while Kafka is down, so the shared redelivery policy takes over
-            config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-            config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-            config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
+            int timeout = (int) settings.kafkaTimeout().toMillis();
+            config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
+            config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+            // the least Kafka accepts (linger.ms + request.timeout.ms): a send fails within the timeout too
+            config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout + LINGER_MS);
             // a batch is flushed as a whole: fewer, larger requests
             config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-            config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
             config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId());
             // the broker's message.max.bytes decides what is too large, not a client-side default
             config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024);

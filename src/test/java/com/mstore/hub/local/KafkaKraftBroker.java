@@ -14,7 +14,7 @@ import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /** A single-node in-JVM Kafka in KRaft mode (broker and controller in one server). */
-final class KafkaKraftBroker extends StartedHere implements Restartable {
+public final class KafkaKraftBroker extends StartedHere implements Restartable {
 
     private final Path logDir;
     private final KafkaConfig config;
@@ -28,6 +28,14 @@ final class KafkaKraftBroker extends StartedHere implements Restartable {
     }
 
     static KafkaKraftBroker start(int port) {
+        return start(port, port);
+    }
+
+    /**
+     * A broker that tells clients to reach it at another port (where a test puts a proxy in front of
+     * it, say); it listens on {@code port}.
+     */
+    public static KafkaKraftBroker start(int port, int advertisedPort) {
         int controllerPort = Ports.free();
         Path logDir = TempDirs.create("kafka");
         Properties props = new Properties();
@@ -35,7 +43,7 @@ final class KafkaKraftBroker extends StartedHere implements Restartable {
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        props.put("advertised.listeners", "PLAINTEXT://localhost:" + advertisedPort);
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -47,6 +55,8 @@ final class KafkaKraftBroker extends StartedHere implements Restartable {
         props.put("transaction.state.log.replication.factor", "1");
         props.put("transaction.state.log.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // a timed-out transaction (of a killed client) is aborted within a second of its timeout
+        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // The default 128 MiB dedupe buffer is heap a test broker does not need.
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         props.put("log.cleaner.threads", "1");

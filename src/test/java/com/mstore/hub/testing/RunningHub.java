@@ -36,6 +36,8 @@ public final class RunningHub implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong redeliveries = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> completedByRoute =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> failedByRoute =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private RunningHub(Main main, int httpPort) {
         this.main = main;
@@ -49,6 +51,11 @@ public final class RunningHub implements AutoCloseable {
                 if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent completed
                         && completed.getExchange().getFromRouteId() != null) {
                     completedByRoute.computeIfAbsent(completed.getExchange().getFromRouteId(),
+                            id -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+                }
+                if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeFailedEvent failed
+                        && failed.getExchange().getFromRouteId() != null) {
+                    failedByRoute.computeIfAbsent(failed.getExchange().getFromRouteId(),
                             id -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
                 }
             }
@@ -179,6 +186,12 @@ public final class RunningHub implements AutoCloseable {
     /** How many exchanges that started in a route have completed since the hub started. */
     public long completed(String routeId) {
         var count = completedByRoute.get(routeId);
+        return count == null ? 0 : count.get();
+    }
+
+    /** How many exchanges that started in a route have failed (the error handling gave up) since the hub started. */
+    public long failed(String routeId) {
+        var count = failedByRoute.get(routeId);
         return count == null ? 0 : count.get();
     }
 

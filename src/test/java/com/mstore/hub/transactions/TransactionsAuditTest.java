@@ -220,6 +220,65 @@ class TransactionsAuditTest {
                 badInputs.keySet().stream().map(k -> "TRX-GOOD-" + k + "-" + run).toList());
     }
 
+    /**
+     * One poll holding good transactions, poison, a copy of a transaction audited earlier and two
+     * copies of a new one: one audit record per code, the poison in the dead-letter topic with its
+     * reasons (and no receipt for it, though it names a customer), every offset committed.
+     */
+    @Test
+    void aBatchMixingGoodPoisonAndDuplicateRecordsAuditsEachCodeOnceAndDeadLettersThePoison() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", settings.get("mstore.kafka.brokers")))) {
+            // one partition: everything below is one poll's worth, so one batch
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        String audited = "TRX-EARLIER-" + run;
+        try (RunningHub first = RunningHub.startWith(settings)) {
+            kafka.send(topic, audited, transaction(audited, "earlier@example.com", 1));
+            await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic));
+        }
+        String good = "TRX-GOOD-" + run;
+        String twice = "TRX-TWICE-" + run;
+        String noMail = "TRX-NOMAIL-" + run;
+        kafka.send(topic, good, transaction(good, "good@example.com", 10));
+        kafka.send(topic, "poison-not-json", "{\"transactionCode\": ");
+        kafka.send(topic, "poison-negative", "{\"transactionCode\": \"TRX-NEG-%s\", \"branchId\": 7, \"grandTotal\": -5, \"customerEmail\": \"neg@example.com\"}".formatted(run));
+        kafka.send(topic, audited, transaction(audited, "earlier@example.com", 1));
+        kafka.send(topic, twice, transaction(twice, "twice@example.com", 20));
+        kafka.send(topic, twice, transaction(twice, "twice@example.com", 20));
+        kafka.send(topic, noMail, "{\"transactionCode\": \"%s\", \"branchId\": 5, \"grandTotal\": 30}".formatted(noMail));
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic)
+                    && kafka.caughtUp(settings.get("mstore.transactions.receipts-consumer-group"), auditTopic));
+            assertThat(hub.completed("transactions-audit")).as("the seven records came as one batch").isEqualTo(1);
+            assertThat(hub.metric("mstore_duplicates_total", "route=\"transactions-audit\"")).isEqualTo(2);
+        }
+        Map<String, Long> auditedPerCode = kafka.readAll(auditTopic).stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+        assertThat(auditedPerCode).containsOnly(Map.entry(audited, 1L), Map.entry(good, 1L), Map.entry(twice, 1L), Map.entry(noMail, 1L));
+        Map<String, String> reasons = kafka.readAll(deadLetterTopic).stream()
+                .collect(Collectors.toMap(ConsumerRecord::key, TransactionsAuditTest::reason));
+        assertThat(reasons).containsOnly(Map.entry("poison-not-json", "not-json"), Map.entry("poison-negative", "invalid-payload"));
+        Map<String, Long> receiptsPerRecipient = rabbit.drain(emailQueue).stream()
+                .map(job -> json(job.body()).path("to").asText())
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        assertThat(receiptsPerRecipient).containsOnly(Map.entry("earlier@example.com", 1L), Map.entry("good@example.com", 1L),
+                Map.entry("twice@example.com", 1L));
+    }
+
+    private static String transaction(String code, String email, long total) {
+        return "{\"transactionCode\": \"%s\", \"branchId\": 4, \"grandTotal\": %d, \"customerEmail\": \"%s\"}"
+                .formatted(code, total, email);
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void whileRedisIsDownRecordsWaitAndAreRetriedNoneLostNoneDuplicated() {
         int redisPort = Ports.free();
