@@ -79,7 +79,8 @@ public final class Benchmark {
         Results results = new Results(options);
         Map<String, String> settings = new LinkedHashMap<>(brokerSettings);
         int emailPrefetch = 1;
-        List<Flow> flows = new java.util.ArrayList<>(List.of(new TransactionsFlow(settings, run, TRANSACTION_BATCH), new OrderGetFlow(settings, run),
+        List<Flow> flows = new java.util.ArrayList<>(List.of(new TransactionsFlow(settings, run, TRANSACTION_BATCH, false),
+                new TransactionsFlow(settings, run, TRANSACTION_BATCH, true), new OrderGetFlow(settings, run),
                 new EmailJobsFlow(settings, run, emailPrefetch), new DeviceStatusFlow(settings, run),
                 new CacheInvalidationFlow(settings, run)));
         flows.removeIf(flow -> options.flows().stream().noneMatch(flow.name()::startsWith));

@@ -31,24 +31,46 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Flow 1: transactions consumed from Kafka and audited to Kafka, against two plain kafka-clients
  * loops: the same exactly-once work (the flow's physical limit), and a plain at-least-once copy.
+ * Measured twice: up to the audit record, and up to the receipt job confirmed by RabbitMQ (the whole
+ * flow, against the exactly-once loop that also publishes each receipt).
  */
 final class TransactionsFlow implements Flow {
 
     static final String PLAIN = "raw-plain";
+    private static final com.rabbitmq.client.AMQP.BasicProperties PERSISTENT_JSON = new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+            .contentType("application/json").deliveryMode(2).priority(1).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String brokers;
     private final String run;
     private final int batchSize;
     private final KafkaProducer<String, String> producer;
+    /** Measured up to the receipt job (the whole flow) rather than up to the audit record. */
+    private final boolean toReceipts;
+    private final com.rabbitmq.client.Connection rabbit;
 
-    TransactionsFlow(Map<String, String> settings, String run, int batchSize) throws Exception {
+    TransactionsFlow(Map<String, String> settings, String run, int batchSize, boolean toReceipts) throws Exception {
         this.brokers = settings.get("mstore.kafka.brokers");
         this.run = run;
         this.batchSize = batchSize;
+        this.toReceipts = toReceipts;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
-            admin.createTopics(List.of(topic("transactions", HUB), topic("transactions", RAW), topic("transactions", PLAIN),
-                    topic("audit", HUB), topic("audit", RAW), topic("audit", PLAIN), topic("dlq", HUB))).all().get();
+            List<NewTopic> topics = new java.util.ArrayList<>(List.of(topic("transactions", RAW), topic("audit", RAW)));
+            if (toReceipts) {
+                // the hub's topics are the other measurement's: one hub, measured at two points
+                com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+                factory.setUri(settings.get("mstore.rabbitmq.addresses"));
+                factory.setVirtualHost("/");
+                rabbit = factory.newConnection("bench-receipts");
+                try (com.rabbitmq.client.Channel channel = rabbit.createChannel()) {
+                    channel.queueDeclare(receiptQueue(), true, false, false, Map.of("x-max-priority", 9));
+                }
+            } else {
+                rabbit = null;
+                topics.addAll(List.of(topic("transactions", HUB), topic("transactions", PLAIN), topic("audit", HUB),
+                        topic("audit", PLAIN), topic("dlq", HUB)));
+            }
+            admin.createTopics(topics).all().get();
         }
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
@@ -62,17 +84,27 @@ final class TransactionsFlow implements Flow {
     }
 
     private String name(String kind, String side) {
-        return "bench-" + kind + "-" + side + "-" + run;
+        return "bench-" + kind + "-" + side + (toReceipts && !HUB.equals(side) ? "-receipts" : "") + "-" + run;
+    }
+
+    private String receiptQueue() {
+        return "bench-receipts-raw-" + run;
     }
 
     @Override
     public String name() {
-        return "transactions (Kafka)";
+        return toReceipts ? "transactions to receipts (Kafka, RabbitMQ)" : "transactions (Kafka)";
     }
 
     @Override
     public Map<String, String> baselines() {
         Map<String, String> baselines = new LinkedHashMap<>();
+        if (toReceipts) {
+            baselines.put(RAW, "the exactly-once loop below, then each record's receipt job published to RabbitMQ "
+                    + "(persistent, mandatory) and the poll's confirms awaited, in the same thread; leaves out the JSON "
+                    + "schema, Redis dedupe, reading the receipts back from the committed audit log and the cache invalidations");
+            return baselines;
+        }
         baselines.put(RAW, "kafka-clients exactly-once loop: one transaction per poll of up to " + batchSize
                 + " records (JSON parsed, an audit field added, written to the audit topic), the poll's offsets sent with "
                 + "the consumer's group metadata; leaves out the JSON schema, the size and UTF-8 checks, Redis dedupe "
@@ -94,7 +126,7 @@ final class TransactionsFlow implements Flow {
 
     @Override
     public String hubRoute() {
-        return "transactions-audit";
+        return toReceipts ? "transaction-receipts" : "transactions-audit";
     }
 
     /** The receipts this flow enqueues are not mailed during its passes: mailing is flow 3's benchmark. */
@@ -144,13 +176,17 @@ final class TransactionsFlow implements Flow {
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Properties producerConfig = new Properties();
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-raw-eos-" + run);
+        producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-raw-eos-" + (toReceipts ? "receipts-" : "") + run);
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<String, byte[]> transactional = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
             transactional.initTransactions();
             consumer.subscribe(List.of(name("transactions", RAW)));
+            com.rabbitmq.client.Channel receipts = rabbit == null ? null : rabbit.createChannel();
+            if (receipts != null) {
+                receipts.confirmSelect();
+            }
             while (running.get()) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(50));
                 if (records.isEmpty()) {
@@ -168,6 +204,14 @@ final class TransactionsFlow implements Flow {
                 }
                 transactional.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
                 transactional.commitTransaction();
+                if (receipts != null) {
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        receipts.basicPublish("", receiptQueue(), true, PERSISTENT_JSON,
+                                ("{\"jobId\": \"" + record.key() + "\", \"type\": \"transaction_receipt\", \"to\": \"c@example.com\"}")
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    receipts.waitForConfirmsOrDie(10_000);
+                }
                 for (ConsumerRecord<String, byte[]> record : records) {
                     recorder.done(recorder.marker().find(record.key()));
                 }
@@ -211,7 +255,13 @@ final class TransactionsFlow implements Flow {
     }
 
     @Override
-    public void close() {
+    public void close() throws Exception {
         producer.close(Duration.ofSeconds(5));
+        if (rabbit != null) {
+            try (com.rabbitmq.client.Channel channel = rabbit.createChannel()) {
+                channel.queueDelete(receiptQueue());
+            }
+            rabbit.close();
+        }
     }
 }
