@@ -5,10 +5,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.mstore.hub.config.BrokerConnections;
-import com.mstore.hub.config.DedupeStores;
 import com.mstore.hub.config.FlowBeans;
 import com.mstore.hub.config.RabbitTopology;
 import com.mstore.hub.config.SharedServerWebsockets;
+import com.mstore.hub.config.SmtpConnections;
 import com.mstore.hub.health.BrokerHealth;
 import com.mstore.hub.metrics.MetricsRegistry;
 import com.mstore.hub.security.ApiAuthentication;
@@ -35,7 +35,7 @@ public final class HubApplication {
         Main main = new Main();
         // instances, not classes: camel-main post-processes a class it instantiates twice, and each
         // pass would call the @BindToRegistry methods again (a second, leaked connection factory)
-        main.configure().withConfigurations(List.of(new ApiAuthentication(), new BrokerConnections(), new BrokerHealth(), new DedupeStores(),
+        main.configure().withConfigurations(List.of(new ApiAuthentication(), new BrokerConnections(), new SmtpConnections(), new BrokerHealth(),
                 new FlowBeans(), new MetricsRegistry(), new RabbitTopology(), new SharedServerWebsockets(), new Tracing()));
         return main;
     }

@@ -3,7 +3,6 @@ package com.mstore.hub.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Properties;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
@@ -12,8 +11,6 @@ import io.lettuce.core.SslOptions;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
-import org.apache.camel.component.mail.DefaultAuthenticator;
-import org.apache.camel.component.mail.MailAuthenticator;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
 import org.apache.camel.CamelConfiguration;
@@ -31,7 +28,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * The client connections that components cannot build from a URI alone: Spring AMQP's
  * connection factory for camel-spring-rabbitmq, and Spring Data Redis' for camel-spring-redis;
- * and the credentials and TLS of every connection (README, "Credentials and TLS").
+ * and the credentials and TLS of every broker connection (README, "Credentials and TLS"). SMTP's
+ * are in SmtpConnections.
  * Kafka, NATS and MQTT take their addresses straight from application.properties.
  */
 @Configuration
@@ -66,15 +64,6 @@ public class BrokerConnections implements CamelConfiguration {
 
     @PropertyInject("mstore.mqtt.server-uri")
     private String mqttServerUri;
-
-    @PropertyInject(value = "mstore.smtp.username", defaultValue = "")
-    private String smtpUsername;
-
-    @PropertyInject(value = "mstore.smtp.password", defaultValue = "")
-    private String smtpPassword;
-
-    @PropertyInject(value = "mstore.smtp.security", defaultValue = "none")
-    private String smtpSecurity;
 
     private BrokerTrust trust;
 
@@ -112,37 +101,6 @@ public class BrokerConnections implements CamelConfiguration {
     public static boolean isTlsUri(String uri) {
         String scheme = uri.trim().toLowerCase(java.util.Locale.ROOT);
         return scheme.startsWith("ssl://") || scheme.startsWith("mqtts://") || scheme.startsWith("wss://");
-    }
-
-    /**
-     * JavaMail settings for mstore.smtp.security (none, starttls: upgrade and require it, tls: TLS from
-     * the first byte, as on port 465) and whether to log in; the server's name is checked on TLS.
-     */
-    @BindToRegistry("smtpMailProperties")
-    public Properties smtpMailProperties() {
-        Properties properties = new Properties();
-        properties.setProperty("mail.smtp.auth", String.valueOf(!smtpUsername.isBlank()));
-        switch (smtpSecurity.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "none" -> { }
-            case "starttls" -> {
-                properties.setProperty("mail.smtp.starttls.enable", "true");
-                properties.setProperty("mail.smtp.starttls.required", "true");
-                properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
-            }
-            case "tls" -> {
-                properties.setProperty("mail.smtp.ssl.enable", "true");
-                properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
-            }
-            default -> throw new InvalidSettingException("mstore.smtp.security", smtpSecurity, "is not none, starttls or tls");
-        }
-        brokerTrust();
-        return properties;
-    }
-
-    /** The SMTP login; without mstore.smtp.username the hub sends without logging in. */
-    @BindToRegistry("smtpAuthenticator")
-    public MailAuthenticator smtpAuthenticator() {
-        return smtpUsername.isBlank() ? new DefaultAuthenticator(null, null) : new DefaultAuthenticator(smtpUsername, smtpPassword);
     }
 
     /** Publisher confirms and returns on, so an enqueue the broker did not accept, or no queue took, is an error, not a loss. */

@@ -7,11 +7,14 @@ import com.mstore.hub.cache.CacheInvalidator;
 import com.mstore.hub.cache.KeyGuard;
 import com.mstore.hub.devices.DeviceRegistry;
 import com.mstore.hub.emails.MailFailures;
+import com.mstore.hub.emails.MailRenderer;
 import com.mstore.hub.notifications.NotificationChannels;
 import com.mstore.hub.orders.OrderRepository;
 import com.mstore.hub.errors.FailureHeaders;
 import com.mstore.hub.json.InboundJson;
 import com.mstore.hub.metrics.RedeliveryCounter;
+import com.mstore.hub.emails.EmailDeadLetters;
+import com.mstore.hub.emails.EmailJobClaims;
 import com.mstore.hub.emails.EmailJobQueue;
 import com.mstore.hub.rabbitmq.RabbitPublisher;
 import com.mstore.hub.transactions.AuditBatch;
@@ -89,6 +92,14 @@ public class FlowBeans implements CamelConfiguration {
         return new AuditBatch.Intake("transaction", transactionMaxBytes);
     }
 
+    @PropertyInject("mstore.emails.max-payload-bytes")
+    private int emailJobMaxBytes;
+
+    @BindToRegistry("emailJobIntake")
+    public InboundJson.Intake emailJobIntake() {
+        return new InboundJson.Intake("email-job", emailJobMaxBytes);
+    }
+
     @BindToRegistry("redeliveryCounter")
     public RedeliveryCounter redeliveryCounter() {
         return new RedeliveryCounter();
@@ -97,6 +108,11 @@ public class FlowBeans implements CamelConfiguration {
     @BindToRegistry("failureHeaders")
     public FailureHeaders failureHeaders() {
         return new FailureHeaders();
+    }
+
+    @BindToRegistry("mailRenderer")
+    public MailRenderer mailRenderer() {
+        return new MailRenderer();
     }
 
     @BindToRegistry("mailFailures")
@@ -156,6 +172,31 @@ public class FlowBeans implements CamelConfiguration {
     @BindToRegistry("rabbitPublisher")
     public RabbitPublisher rabbitPublisher(CachingConnectionFactory rabbitConnectionFactory) {
         return new RabbitPublisher(rabbitConnectionFactory, Duration.ofMillis(rabbitConfirmTimeoutMs));
+    }
+
+    @PropertyInject("mstore.emails.dlq")
+    private String emailDeadLetterQueue;
+
+    @PropertyInject("mstore.redelivery.initial-delay-ms")
+    private long redeliveryInitialDelayMs;
+
+    @PropertyInject("mstore.redelivery.maximum-delay-ms")
+    private long redeliveryMaximumDelayMs;
+
+    @PropertyInject("mstore.emails.claim-ttl-seconds")
+    private long emailClaimTtlSeconds;
+
+    /** Once per job id across workers and instances (CONTRACTS.md, Cross-cutting: mstore:idem:emails:{jobId}). */
+    @BindToRegistry("emailJobClaims")
+    public EmailJobClaims emailJobClaims(StringRedisTemplate redisTemplate) {
+        return new EmailJobClaims(redisTemplate, "mstore:idem:emails:", Duration.ofSeconds(emailClaimTtlSeconds),
+                Duration.ofSeconds(dedupeTtlSeconds));
+    }
+
+    @BindToRegistry("emailDeadLetters")
+    public EmailDeadLetters emailDeadLetters(RabbitPublisher rabbitPublisher) {
+        return new EmailDeadLetters(rabbitPublisher, emailQueue, emailDeadLetterQueue,
+                Duration.ofMillis(redeliveryInitialDelayMs), Duration.ofMillis(redeliveryMaximumDelayMs));
     }
 
     @BindToRegistry("emailJobQueue")

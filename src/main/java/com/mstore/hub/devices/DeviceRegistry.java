@@ -12,8 +12,8 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mstore.hub.errors.RejectedMessageException;
+import com.mstore.hub.redis.RedisScripts;
 import org.apache.camel.Exchange;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -27,8 +27,8 @@ public class DeviceRegistry {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LAST_SEEN_INDEX = "mstore:devices:last-seen";
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> UPDATE = RedisScript.of(new ClassPathResource("redis/update-device.lua"), List.class);
-    private static final RedisScript<Long> MARK_OFFLINE = RedisScript.of(new ClassPathResource("redis/mark-offline.lua"), Long.class);
+    private static final RedisScript<List> UPDATE = RedisScripts.load("update-device", List.class);
+    private static final RedisScript<Long> MARK_OFFLINE = RedisScripts.load("mark-offline", Long.class);
 
     private final StringRedisTemplate redis;
     private final int lowBatteryThreshold;

@@ -44,6 +44,11 @@ public record EmailJob(String jobId, String type, Long transactionId, String tra
         return JSON.readValue(canonicalJson, EmailJob.class);
     }
 
+    /** As {@link #fromJson(String)}, from the parsed tree the intake step leaves. */
+    public static EmailJob fromJson(com.fasterxml.jackson.databind.JsonNode canonical) throws JsonProcessingException {
+        return JSON.treeToValue(canonical, EmailJob.class);
+    }
+
     /** What the mail is about, for people: the order id, or the transaction code (or id). */
     @JsonIgnore
     public String reference() {

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mstore.hub.errors.RejectedMessageException;
-import org.springframework.core.io.ClassPathResource;
+import com.mstore.hub.redis.RedisScripts;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -21,7 +21,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 public class OrderRepository {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final RedisScript<String> MERGE = RedisScript.of(new ClassPathResource("redis/merge-order.lua"), String.class);
+    private static final RedisScript<String> MERGE = RedisScripts.load("merge-order", String.class);
 
     private final StringRedisTemplate redis;
 

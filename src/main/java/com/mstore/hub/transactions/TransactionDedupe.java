@@ -4,7 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.springframework.core.io.ClassPathResource;
+import com.mstore.hub.redis.RedisScripts;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -21,7 +21,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 public class TransactionDedupe {
 
     /** One SET ... EX per code, in one script: one round trip for the batch. */
-    private static final RedisScript<Long> REMEMBER = RedisScript.of(new ClassPathResource("redis/remember-keys.lua"), Long.class);
+    private static final RedisScript<Long> REMEMBER = RedisScripts.load("remember-keys", Long.class);
 
     private final StringRedisTemplate redis;
     private final String prefix;

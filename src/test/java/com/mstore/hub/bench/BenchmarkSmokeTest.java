@@ -24,7 +24,7 @@ class BenchmarkSmokeTest {
 
         JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertThat(results.path("flows")).extracting(flow -> flow.path("flow").asText()).containsExactly(
-                "transactions (Kafka)", "transactions to receipts (Kafka, RabbitMQ)", "order.get (NATS request-reply)", "email jobs (RabbitMQ)",
+                "transactions (Kafka)", "transactions to receipts (Kafka, RabbitMQ)", "order.get (NATS request-reply)", "email jobs (RabbitMQ, SMTP)",
                 "device status (MQTT 5, QoS 1)", "cache invalidation (Redis pub/sub)");
         for (JsonNode flow : results.path("flows")) {
             for (String side : new String[] {"hub", "raw"}) {

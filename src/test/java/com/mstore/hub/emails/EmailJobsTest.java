@@ -126,7 +126,7 @@ class EmailJobsTest {
             await().atMost(PATIENCE).until(() -> mails().size() == 5);
             await().atMost(PATIENCE).until(() -> rabbit.ready(queue) == 0);
         }
-        assertThat(mails().stream().map(EmailJobsTest::to).distinct()).hasSize(5);
+        assertThat(mailsPerRecipient()).hasSize(5).allSatisfy((to, mails) -> assertThat(mails).as(to).isEqualTo(1));
         assertThat(rabbit.drain(deadLetterQueue)).isEmpty();
     }
 
@@ -156,7 +156,10 @@ class EmailJobsTest {
         assertThat(byBody.get(badJobs.get("unknown-type")).header("mstore-error-message")).contains("$.type");
         assertThat(byBody.get(badJobs.get("missing-to")).header("mstore-error-message")).contains("to");
         assertThat(byBody.get(badJobs.get("invalid-address")).header("mstore-error-message")).contains("$.to");
-        dead.forEach(d -> assertThat(d.header("mstore-failed-at")).isNotBlank());
+        dead.forEach(d -> {
+            assertThat(d.header("mstore-failed-at")).isNotBlank();
+            assertThat(d.header("mstore-source-queue")).isEqualTo(queue);
+        });
         assertThat(mails().stream().map(EmailJobsTest::to)).allMatch(to -> to.startsWith("good"));
     }
 
@@ -178,7 +181,7 @@ class EmailJobsTest {
             await().atMost(PATIENCE).until(() -> mails().size() == 3);
             await().atMost(PATIENCE).until(() -> rabbit.ready(queue) == 0);
         }
-        assertThat(mails().stream().map(EmailJobsTest::to).distinct()).hasSize(3);
+        assertThat(mailsPerRecipient()).hasSize(3).allSatisfy((to, mails) -> assertThat(mails).as(to).isEqualTo(1));
     }
 
     @Test
@@ -195,6 +198,38 @@ class EmailJobsTest {
         return """
                 {"jobId": "%s", "type": "%s", "transactionId": 42, "to": "%s", "priority": %d}"""
                 .formatted(jobId, type, to, priority);
+    }
+
+    /**
+     * The text part is plain text, the HTML part HTML: a transaction code with an ampersand shows as
+     * it is in the one and escaped in the other.
+     */
+    @Test
+    void theTextPartIsNotHtmlEscapedAndTheHtmlPartIs() throws Exception {
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            rabbit.publish(queue, job("amp-" + run, "transaction_receipt", "amp@example.com", 1)
+                    .replace("\"transactionId\": 42", "\"transactionCode\": \"TRX-A&B<1>\""), 1);
+            await().atMost(PATIENCE).until(() -> mails().size() == 1);
+        }
+        MimeMessage mail = mails().get(0);
+        assertThat(mail.getSubject()).isEqualTo("Your MStore receipt TRX-A&B<1>");
+        jakarta.mail.internet.MimeMultipart parts = (jakarta.mail.internet.MimeMultipart) mail.getContent();
+        String text = null;
+        String html = null;
+        for (int i = 0; i < parts.getCount(); i++) {
+            jakarta.mail.BodyPart part = parts.getBodyPart(i);
+            if (part.isMimeType("text/plain")) {
+                text = (String) part.getContent();
+            } else if (part.isMimeType("text/html")) {
+                html = (String) part.getContent();
+            }
+        }
+        assertThat(text).contains("your purchase TRX-A&B<1>.").doesNotContain("&amp;");
+        assertThat(html).contains("<strong>TRX-A&amp;B&lt;1&gt;</strong>");
+    }
+
+    private Map<String, Long> mailsPerRecipient() {
+        return mails().stream().collect(java.util.stream.Collectors.groupingBy(EmailJobsTest::to, java.util.stream.Collectors.counting()));
     }
 
     private List<MimeMessage> mails() {

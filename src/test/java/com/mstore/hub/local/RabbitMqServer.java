@@ -29,6 +29,36 @@ public final class RabbitMqServer extends StartedHere implements Restartable {
     private final boolean startedEpmd;
     private Process process;
 
+    /**
+     * Runs rabbitmqctl against this node (as its own user: the node's cookie is in its home), for
+     * example {@code set_vm_memory_high_watermark 0.0001} to raise a memory alarm.
+     */
+    public void rabbitmqctl(String... arguments) {
+        java.util.List<String> commandLine = new java.util.ArrayList<>(java.util.List.of("/usr/lib/rabbitmq/bin/rabbitmqctl",
+                "-n", command.environment().get("RABBITMQ_NODENAME")));
+        commandLine.addAll(java.util.List.of(arguments));
+        ProcessBuilder ctl = new ProcessBuilder(commandLine).redirectErrorStream(true)
+                .redirectOutput(home.resolve("rabbitmqctl.log").toFile());
+        ctl.environment().putAll(command.environment());
+        try {
+            Process process = ctl.start();
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("rabbitmqctl " + String.join(" ", arguments) + " failed: "
+                        + Files.readString(home.resolve("rabbitmqctl.log")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The AMQP URI of this node (its default guest user). */
+    public String uri() {
+        return "amqp://guest:guest@localhost:" + port() + "/";
+    }
+
     private RabbitMqServer(int port, Path home, ProcessBuilder command, ConnectionFactory readinessProbe,
                            boolean startedEpmd) {
         super("RabbitMQ", port);
@@ -36,6 +66,11 @@ public final class RabbitMqServer extends StartedHere implements Restartable {
         this.command = command;
         this.readinessProbe = readinessProbe;
         this.startedEpmd = startedEpmd;
+    }
+
+    /** A node of this harness's own at a free port (for tests that need to put it in distress). */
+    public static RabbitMqServer startOwn() {
+        return start(Ports.free());
     }
 
     static RabbitMqServer start(int port) {
