@@ -140,7 +140,7 @@ class BrokerRestartsTest {
             LOG.info("Email jobs: {} confirmed, {} mailed, mailed twice: {}", confirmedRecipients.size(), mails.size(), twice);
             // SMTP takes no part in a transaction: a job whose mail was accepted just as Redis went
             // away cannot be remembered as done, and is mailed again
-            assertThat(twice).as("at most the job in flight when Redis went away").hasSizeLessThanOrEqualTo(1);
+            assertThat(twice).as("at most the jobs in flight (one per worker) when Redis went away").hasSizeLessThanOrEqualTo(4);
             assertThat(rabbit.ready(settings.get("mstore.emails.dlq"))).as("no job dead-lettered").isZero();
 
             for (Map.Entry<String, Long> device : traffic.newestStatus.entrySet()) {
