@@ -20,7 +20,8 @@ import javax.net.ssl.X509TrustManager;
 /**
  * The certificate authorities the hub trusts on its TLS connections to brokers and SMTP: the JVM's
  * own, plus those in the PEM file of {@code mstore.tls.ca-file} (a private CA, as a Kubernetes
- * Secret or cert-manager provides it).
+ * Secret or cert-manager provides it). Its context's client sockets also check the server's name
+ * ({@link HostnameCheckingSslContext}).
  */
 public final class BrokerTrust {
 
@@ -36,7 +37,7 @@ public final class BrokerTrust {
     public static BrokerTrust of(String caFile) {
         try {
             if (caFile == null || caFile.isBlank()) {
-                return new BrokerTrust(null, SSLContext.getDefault());
+                return new BrokerTrust(null, new HostnameCheckingSslContext(SSLContext.getDefault()));
             }
             Path pem = Path.of(caFile.trim());
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -56,7 +57,7 @@ public final class BrokerTrust {
             factory.init(trusted);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, factory.getTrustManagers(), null);
-            return new BrokerTrust(pem, context);
+            return new BrokerTrust(pem, new HostnameCheckingSslContext(context));
         } catch (GeneralSecurityException | IOException e) {
             throw new InvalidSettingException("mstore.tls.ca-file", caFile, "cannot be read as PEM certificates: " + e.getMessage(), e);
         }
@@ -72,13 +73,13 @@ public final class BrokerTrust {
     }
 
     /**
-     * Makes this the JVM's default SSL context. jnats (tls:// servers) and JavaMail take the
-     * default when given none, so one call covers them; the hub is the only application in its JVM.
+     * Makes this the JVM's default SSL context. jnats (tls:// servers, and nats:// ones that ask
+     * for TLS) and JavaMail take the default when given none, so one call covers them; the hub is
+     * the only application in its JVM. Installed with or without a CA file: the JVM's own default
+     * does not check host names on jnats' sockets.
      */
     public void installAsJvmDefault() {
-        if (caFile != null) {
-            SSLContext.setDefault(sslContext);
-        }
+        SSLContext.setDefault(sslContext);
     }
 
     private static Collection<? extends Certificate> readPem(Path pem) throws IOException, GeneralSecurityException {

@@ -184,7 +184,7 @@ public final class BrokerProbes {
                         "is not a URI of the form scheme://host:port with scheme one of " + schemes);
             }
         } catch (java.net.URISyntaxException e) {
-            throw new InvalidSettingException(key, Redaction.uri(value), "is not a valid URI", e);
+            throw InvalidSettingException.notAUri(key, value, e);
         }
     }
 

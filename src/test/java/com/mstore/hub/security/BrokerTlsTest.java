@@ -148,6 +148,28 @@ class BrokerTlsTest {
         }
     }
 
+    /**
+     * A NATS server whose certificate, from the trusted CA, names another host: the hub must not
+     * hand it the NATS password. The JDK's default context would accept it (jnats asks for no host
+     * name check), so the refusal must be the name check's.
+     */
+    @Test
+    @Order(4)
+    void aCertificateForAnotherHostIsRefused() throws Exception {
+        try (NatsServer impostor = NatsServer.startWithTlsAndUser(Ports.free(), certificates.elsewhereCertificate(),
+                certificates.elsewhereKey(), USER, NATS_SECRET)) {
+            Map<String, String> settings = securedSettings();
+            settings.put("mstore.nats.servers", "tls://" + USER + ":" + NATS_SECRET + "@localhost:" + impostor.port());
+            settings.put("mstore.startup.require-brokers", "false");
+            // each health request probes NATS anew: the same user, password and CA that connect
+            // in the test before, so DOWN is the host name check refusing the certificate
+            try (RunningHub hub = RunningHub.startWith(settings)) {
+                await().atMost(PATIENCE).untilAsserted(() -> assertThat(checkState(hub, "broker-nats")).isEqualTo("DOWN"));
+                assertThat(checkState(hub, "broker-rabbitmq")).isEqualTo("UP");
+            }
+        }
+    }
+
     private Map<String, String> securedSettings() {
         Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
         settings.put("mstore.nats.servers", "tls://" + USER + ":" + NATS_SECRET + "@localhost:" + nats.port());

@@ -37,6 +37,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class TestCertificates {
 
+    public static final String ELSEWHERE = "broker.elsewhere.example";
+
     private final Path directory;
     private final X509Certificate ca;
 
@@ -56,26 +58,27 @@ public final class TestCertificates {
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             X509Certificate ca = sign(caBuilder, caKeys);
 
-            KeyPair serverKeys = rsa();
-            X509v3CertificateBuilder serverBuilder = new JcaX509v3CertificateBuilder(caName, BigInteger.TWO,
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
-                    new X500Name("CN=localhost"), serverKeys.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                            new GeneralName(GeneralName.dNSName, "localhost"),
-                            new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-            X509Certificate server = sign(serverBuilder, caKeys);
-
             Files.createDirectories(directory);
             Files.writeString(directory.resolve("ca.pem"), pem(ca));
-            Files.writeString(directory.resolve("server.pem"), pem(server));
-            Files.writeString(directory.resolve("server-key.pem"), pem(serverKeys.getPrivate()));
+            writeServerCertificate(directory, "server", caName, caKeys, BigInteger.TWO, now,
+                    new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+            writeServerCertificate(directory, "elsewhere", caName, caKeys, BigInteger.valueOf(3), now,
+                    new GeneralName(GeneralName.dNSName, ELSEWHERE));
             return new TestCertificates(directory, ca);
         } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
             throw new IllegalStateException("cannot make test certificates", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A certificate from the same CA for a server of another name, {@value #ELSEWHERE}. */
+    public Path elsewhereCertificate() {
+        return directory.resolve("elsewhere.pem");
+    }
+
+    public Path elsewhereKey() {
+        return directory.resolve("elsewhere-key.pem");
     }
 
     public Path caFile() {
@@ -104,6 +107,20 @@ public final class TestCertificates {
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static void writeServerCertificate(Path directory, String name, X500Name caName, KeyPair caKeys, BigInteger serial,
+            Instant now, GeneralName... names) throws GeneralSecurityException, IOException,
+            org.bouncycastle.operator.OperatorCreationException {
+        KeyPair serverKeys = rsa();
+        X509v3CertificateBuilder serverBuilder = new JcaX509v3CertificateBuilder(caName, serial,
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
+                new X500Name("CN=" + names[0].getName()), serverKeys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+        X509Certificate server = sign(serverBuilder, caKeys);
+        Files.writeString(directory.resolve(name + ".pem"), pem(server));
+        Files.writeString(directory.resolve(name + "-key.pem"), pem(serverKeys.getPrivate()));
     }
 
     private static KeyPair rsa() throws GeneralSecurityException {
