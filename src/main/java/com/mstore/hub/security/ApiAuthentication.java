@@ -18,10 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Guards the HTTP API ({@code /api/*}) and the WebSockets ({@code /ws/*}) with API keys: a request
- * must carry one of {@code mstore.http.api-keys} as {@code Authorization: Bearer <key>} or
- * {@code X-API-Key: <key>}, or it gets 401. Health and metrics ({@code /observe/*}) stay open for
- * probes and scrapers.
+ * Guards the HTTP API ({@code /api/*}) and the WebSockets ({@code /ws/*}): a service call must carry
+ * one of {@code mstore.http.api-keys} as {@code Authorization: Bearer <key>} or
+ * {@code X-API-Key: <key>}; a user's notification socket ({@code /ws/users/{userId}/notifications})
+ * opens only with that user's signed token ({@link UserTokens}), as {@code Authorization: Bearer
+ * <token>} or, for browsers, which cannot set headers on a WebSocket, {@code ?access_token=<token>}.
+ * Anything else gets 401. Health and metrics ({@code /observe/*}) stay open for probes and scrapers.
  *
  * <p>Required by default; with no key configured every API call is refused (and the hub says so at
  * start) rather than left open. Dev mode turns it off. Written as a Vert.x handler on the hub's one
@@ -39,6 +41,12 @@ public class ApiAuthentication implements CamelConfiguration {
     @PropertyInject(value = "mstore.http.api-keys", defaultValue = "")
     private String apiKeys;
 
+    @PropertyInject(value = "mstore.http.user-token-secret", defaultValue = "")
+    private String userTokenSecret;
+
+    @PropertyInject("mstore.http.user-token-leeway-seconds")
+    private long userTokenLeewaySeconds;
+
     @Override
     public void configure(CamelContext context) throws Exception {
         if (!required) {
@@ -48,6 +56,15 @@ public class ApiAuthentication implements CamelConfiguration {
         Set<String> keys = Set.copyOf(Arrays.stream(apiKeys.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList());
         if (keys.isEmpty()) {
             LOG.warn("No API key configured (mstore.http.api-keys, env MSTORE_HTTP_API_KEYS): every /api and /ws request is refused");
+        }
+        if (!userTokenSecret.isBlank() && userTokenSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
+            throw new com.mstore.hub.config.InvalidSettingException("mstore.http.user-token-secret", null,
+                    "is shorter than 32 bytes (an HMAC-SHA256 key needs 256 bits)");
+        }
+        UserTokens tokens = new UserTokens(userTokenSecret, userTokenLeewaySeconds);
+        if (!tokens.configured()) {
+            LOG.warn("No user token secret configured (mstore.http.user-token-secret, env MSTORE_HTTP_USER_TOKEN_SECRET): "
+                    + "every notification WebSocket is refused");
         }
         // the router exists once the hub has started; until then readiness is DOWN, so Kubernetes
         // sends no traffic (and the order puts this handler before every route's)
@@ -64,7 +81,7 @@ public class ApiAuthentication implements CamelConfiguration {
                     return; // no HTTP server (camel.server.enabled=false): nothing is served to guard
                 }
                 router.route().order(Integer.MIN_VALUE).handler(routing -> {
-                    if (guarded(routing.normalizedPath()) && !authorized(routing.request(), keys)) {
+                    if (guarded(routing.normalizedPath()) && !authorized(routing.request(), routing.normalizedPath(), keys, tokens)) {
                         LOG.warn("Refused unauthenticated {} {} from {}", routing.request().method(),
                                 routing.normalizedPath(), routing.request().remoteAddress());
                         routing.response().setStatusCode(401)
@@ -88,11 +105,15 @@ public class ApiAuthentication implements CamelConfiguration {
         return path != null && GUARDED.stream().anyMatch(path::startsWith);
     }
 
-    static boolean authorized(HttpServerRequest request, Set<String> keys) {
+    static boolean authorized(HttpServerRequest request, String path, Set<String> keys, UserTokens tokens) {
+        String bearer = bearer(request);
+        var user = UserTokens.userOf(path);
+        if (user.isPresent()) {
+            return tokens.admits(bearer != null ? bearer : request.getParam("access_token"), user.get());
+        }
         String presented = request.getHeader("X-API-Key");
-        String authorization = request.getHeader("Authorization");
-        if (presented == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            presented = authorization.substring(7).trim();
+        if (presented == null) {
+            presented = bearer;
         }
         if (presented == null) {
             return false;
@@ -100,5 +121,13 @@ public class ApiAuthentication implements CamelConfiguration {
         byte[] candidate = presented.getBytes(StandardCharsets.UTF_8);
         // constant-time comparison: response timing does not reveal how much of a key matched
         return keys.stream().anyMatch(key -> MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), candidate));
+    }
+
+    private static String bearer(HttpServerRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7).trim();
+        }
+        return null;
     }
 }

@@ -112,8 +112,7 @@ class PoisonCorpusTest {
         mqtt.subscribe("devices/dlq/" + run);
         devices = new MqttTestClient(settings.get("mstore.mqtt.server-uri"));
         redis = new Jedis(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")));
-        userSocket = new WebSocketClient("ws://localhost:" + hub.httpPort() + "/ws/users/" + user + "/notifications",
-                RunningHub.TEST_API_KEY);
+        userSocket = new WebSocketClient("ws://localhost:" + hub.httpPort() + "/ws/users/" + user + "/notifications");
     }
 
     @AfterAll

@@ -5,14 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Instant;
 import java.util.Map;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import com.mstore.hub.testing.RunningHub;
 import com.mstore.hub.testing.TestBrokers;
 import com.mstore.hub.testing.WebSocketClient;
 import org.junit.jupiter.api.Test;
 
-/** /api/* and /ws/* need an API key by default; probes and scrapers at /observe/* do not. */
+/**
+ * /api/* needs an API key by default, a user's notification socket that user's token; probes and
+ * scrapers at /observe/* need nothing.
+ */
 class ApiAuthenticationTest {
 
     private static final String DEVICE = "/api/devices/POS-NOBODY";
@@ -38,7 +44,40 @@ class ApiAuthenticationTest {
             String socket = "ws://localhost:" + hub.httpPort() + "/ws/users/9/notifications";
             assertThatThrownBy(() -> new WebSocketClient(socket, null).close()).hasStackTraceContaining("status code 401");
             assertThatThrownBy(() -> new WebSocketClient(socket, "wrong-key").close()).hasStackTraceContaining("status code 401");
-            new WebSocketClient(socket, RunningHub.TEST_API_KEY).close();
+            new WebSocketClient(socket, RunningHub.userToken("9")).close();
+        }
+    }
+
+    /**
+     * A user's socket opens with that user's token only: not another user's, not an expired or
+     * forged one, and not a service API key, which would open every user's.
+     */
+    @Test
+    void userNinesTokenOpensUserNinesSocketAndNoOtherUsers() {
+        try (RunningHub hub = RunningHub.start(Map.of())) {
+            String nine = "ws://localhost:" + hub.httpPort() + "/ws/users/9/notifications";
+            String ten = "ws://localhost:" + hub.httpPort() + "/ws/users/10/notifications";
+            String tokenOfNine = RunningHub.userToken("9");
+            new WebSocketClient(nine, tokenOfNine).close();
+            new WebSocketClient(nine + "?access_token=" + tokenOfNine, null).close();
+            assertThatThrownBy(() -> new WebSocketClient(ten, tokenOfNine).close()).hasStackTraceContaining("status code 401");
+            assertThatThrownBy(() -> new WebSocketClient(ten + "?access_token=" + tokenOfNine, null).close())
+                    .hasStackTraceContaining("status code 401");
+            assertThatThrownBy(() -> new WebSocketClient(nine, RunningHub.TEST_API_KEY).close())
+                    .hasStackTraceContaining("status code 401");
+
+            String expired = JWT.create().withSubject("9").withAudience(UserTokens.AUDIENCE)
+                    .withExpiresAt(Instant.now().minusSeconds(120)).sign(Algorithm.HMAC256(RunningHub.TEST_USER_TOKEN_SECRET));
+            assertThatThrownBy(() -> new WebSocketClient(nine, expired).close()).hasStackTraceContaining("status code 401");
+            String forged = JWT.create().withSubject("9").withAudience(UserTokens.AUDIENCE)
+                    .withExpiresAt(Instant.now().plusSeconds(300)).sign(Algorithm.HMAC256("another-secret-of-at-least-32-bytes!!"));
+            assertThatThrownBy(() -> new WebSocketClient(nine, forged).close()).hasStackTraceContaining("status code 401");
+            String forever = JWT.create().withSubject("9").withAudience(UserTokens.AUDIENCE)
+                    .sign(Algorithm.HMAC256(RunningHub.TEST_USER_TOKEN_SECRET));
+            assertThatThrownBy(() -> new WebSocketClient(nine, forever).close()).hasStackTraceContaining("status code 401");
+            String unsigned = JWT.create().withSubject("9").withAudience(UserTokens.AUDIENCE)
+                    .withExpiresAt(Instant.now().plusSeconds(300)).sign(Algorithm.none());
+            assertThatThrownBy(() -> new WebSocketClient(nine, unsigned).close()).hasStackTraceContaining("status code 401");
         }
     }
 

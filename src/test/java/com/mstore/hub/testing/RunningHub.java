@@ -27,6 +27,8 @@ public final class RunningHub implements AutoCloseable {
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
     /** The API key every test hub accepts (unless a test sets mstore.http.api-keys), and get()/post() present. */
     public static final String TEST_API_KEY = "test-api-key";
+    /** The secret test hubs verify user tokens with (mstore.http.user-token-secret). */
+    public static final String TEST_USER_TOKEN_SECRET = "test-user-token-secret-of-32-bytes-or-more";
 
     private final Main main;
     private final int httpPort;
@@ -90,6 +92,7 @@ public final class RunningHub implements AutoCloseable {
         main.addOverrideProperty("mstore.devices.share-group", "test-" + RUN);
         main.addOverrideProperty("mstore.devices.session-expiry-seconds", "30");
         main.addOverrideProperty("mstore.http.api-keys", TEST_API_KEY);
+        main.addOverrideProperty("mstore.http.user-token-secret", TEST_USER_TOKEN_SECRET);
         settings.forEach(main::addOverrideProperty);
         beans.forEach(main::bind);
         try {
@@ -181,6 +184,13 @@ public final class RunningHub implements AutoCloseable {
                 .filter(line -> java.util.Arrays.stream(labels).allMatch(line::contains))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
+    }
+
+    /** A token for this user's notification socket, as the backend issues it (valid five minutes). */
+    public static String userToken(String userId) {
+        return com.auth0.jwt.JWT.create().withSubject(userId).withAudience(com.mstore.hub.security.UserTokens.AUDIENCE)
+                .withExpiresAt(java.time.Instant.now().plusSeconds(300))
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(TEST_USER_TOKEN_SECRET));
     }
 
     /** How many exchanges that started in a route have completed since the hub started. */

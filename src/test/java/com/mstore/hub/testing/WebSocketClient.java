@@ -15,12 +15,16 @@ public final class WebSocketClient implements AutoCloseable {
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final WebSocket socket;
 
-    /** Connects with the test API key, as an authenticated browser session would. */
+    /**
+     * Connects as an authenticated browser session would: to a user's notification socket with
+     * that user's token, elsewhere with the test API key.
+     */
     public WebSocketClient(String url) {
-        this(url, RunningHub.TEST_API_KEY);
+        this(url, com.mstore.hub.security.UserTokens.userOf(URI.create(url).getPath())
+                .map(RunningHub::userToken).orElse(RunningHub.TEST_API_KEY));
     }
 
-    /** Connects presenting this API key (none when null). */
+    /** Connects presenting this bearer credential, an API key or a user token (none when null). */
     public WebSocketClient(String url, String apiKey) {
         try {
             WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
