@@ -2,6 +2,7 @@ package com.mstore.hub.config;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import com.mstore.hub.cache.CacheInvalidator;
 import com.mstore.hub.cache.KeyGuard;
@@ -12,6 +13,7 @@ import com.mstore.hub.notifications.NotificationChannels;
 import com.mstore.hub.orders.OrderRepository;
 import com.mstore.hub.errors.FailureHeaders;
 import com.mstore.hub.json.InboundJson;
+import com.mstore.hub.json.Timestamps;
 import com.mstore.hub.metrics.RedeliveryCounter;
 import com.mstore.hub.emails.EmailDeadLetters;
 import com.mstore.hub.emails.EmailJobClaims;
@@ -76,8 +78,8 @@ public class FlowBeans implements CamelConfiguration {
     @PropertyInject("mstore.devices.offline-after")
     private String offlineAfter;
 
-    @PropertyInject("mstore.instance-id")
-    private String instanceId;
+    @PropertyInject("mstore.transactions.transactional-id")
+    private String auditTransactionalId;
 
     @BindToRegistry("inboundJson")
     public InboundJson inboundJson() {
@@ -125,14 +127,26 @@ public class FlowBeans implements CamelConfiguration {
         return new CacheInvalidator(redisTemplate, new KeyGuard(allowedCachePrefixes), cacheScanBatch);
     }
 
+    /** How far ahead of this hub's clock an event's time may be (see Timestamps). */
+    @PropertyInject("mstore.events.max-clock-skew")
+    private String maxClockSkew;
+
+    @PropertyInject("mstore.orders.status-lifecycle")
+    private String statusLifecycle;
+
+    private Timestamps timestamps() {
+        return new Timestamps(Clock.systemUTC(), Duration.ofMillis(TimeUtils.toMilliSeconds(maxClockSkew)));
+    }
+
     @BindToRegistry("orderRepository")
     public OrderRepository orderRepository(StringRedisTemplate redisTemplate) {
-        return new OrderRepository(redisTemplate);
+        return new OrderRepository(redisTemplate, timestamps(), List.of(statusLifecycle.split("\\s*,\\s*")));
     }
 
     @BindToRegistry("deviceRegistry")
     public DeviceRegistry deviceRegistry(StringRedisTemplate redisTemplate) {
-        return new DeviceRegistry(redisTemplate, lowBatteryThreshold, TimeUtils.toMilliSeconds(offlineAfter), Clock.systemUTC());
+        return new DeviceRegistry(redisTemplate, lowBatteryThreshold, TimeUtils.toMilliSeconds(offlineAfter), Clock.systemUTC(),
+                timestamps());
     }
 
     @BindToRegistry("notificationChannels")
@@ -150,11 +164,11 @@ public class FlowBeans implements CamelConfiguration {
         return RedisSerializer.byteArray();
     }
 
-    /** Its transactional id names this instance: a restarted instance fences its own former self. */
+    /** Its transactional id names this instance: a restarted (or replaced) instance fences its own former self. */
     @BindToRegistry(value = "auditLog", destroyMethod = "close")
     public AuditLog auditLog() {
         return new AuditLog(new AuditLog.Settings(kafkaBrokers, auditTopic, transactionsDeadLetterTopic,
-                "mstore-hub-audit-" + instanceId, Duration.ofMillis(auditKafkaTimeoutMs), Duration.ofMillis(auditCommitRetryMs),
+                auditTransactionalId, Duration.ofMillis(auditKafkaTimeoutMs), Duration.ofMillis(auditCommitRetryMs),
                 Duration.ofMillis(auditTransactionTimeoutMs)), Clock.systemUTC());
     }
 

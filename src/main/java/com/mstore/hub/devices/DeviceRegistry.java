@@ -2,8 +2,6 @@ package com.mstore.hub.devices;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +10,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mstore.hub.errors.RejectedMessageException;
+import com.mstore.hub.json.Timestamps;
 import com.mstore.hub.redis.RedisScripts;
 import org.apache.camel.Exchange;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -34,12 +33,15 @@ public class DeviceRegistry {
     private final int lowBatteryThreshold;
     private final long offlineAfterMillis;
     private final Clock clock;
+    private final Timestamps timestamps;
 
-    public DeviceRegistry(StringRedisTemplate redis, int lowBatteryThreshold, long offlineAfterMillis, Clock clock) {
+    public DeviceRegistry(StringRedisTemplate redis, int lowBatteryThreshold, long offlineAfterMillis, Clock clock,
+            Timestamps timestamps) {
         this.redis = redis;
         this.lowBatteryThreshold = lowBatteryThreshold;
         this.offlineAfterMillis = offlineAfterMillis;
         this.clock = clock;
+        this.timestamps = timestamps;
     }
 
     /** The device a status topic devices/{deviceId}/status names; the payload must name the same. */
@@ -62,7 +64,7 @@ public class DeviceRegistry {
     public boolean apply(DeviceStatus status) {
         Instant now = clock.instant();
         // a status without lastSeen (a device's last will, set at connect time) counts as "now"
-        Instant lastSeen = status.lastSeen() == null || status.lastSeen().isNull() ? now : parse(status.lastSeen().asText(), status.lastSeen().isNumber());
+        Instant lastSeen = status.lastSeen() == null || status.lastSeen().isNull() ? now : timestamps.read(status.lastSeen(), "lastSeen");
         List<Long> result = redis.execute(UPDATE, List.of(key(status.deviceId()), LAST_SEEN_INDEX),
                 status.deviceId(), String.valueOf(status.online()),
                 status.batteryLevel() == null ? "" : String.valueOf(status.batteryLevel()),
@@ -150,16 +152,5 @@ public class DeviceRegistry {
 
     static String key(String deviceId) {
         return "mstore:device:" + deviceId;
-    }
-
-    private static Instant parse(String text, boolean unixSeconds) {
-        if (unixSeconds) {
-            return Instant.ofEpochSecond(Long.parseLong(text));
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new RejectedMessageException("invalid-payload", "lastSeen '" + text + "' is neither RFC 3339 nor Unix seconds");
-        }
     }
 }

@@ -51,7 +51,10 @@ public final class InboundJson {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // a decimal keeps every digit it was sent with (30000.10 stays 30000.10, not a double)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
     /** A payload kind's schema: its validator, and its field names by their folded spelling. */
     private record Schema(JsonSchema validator, Map<String, String> fieldsByFoldedName) {

@@ -1,14 +1,16 @@
 package com.mstore.hub.orders;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.mstore.hub.errors.RejectedMessageException;
+import com.mstore.hub.json.Timestamps;
 import com.mstore.hub.redis.RedisScripts;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -16,33 +18,60 @@ import org.springframework.data.redis.core.script.RedisScript;
 /**
  * The order read model (CONTRACTS.md section 2): the latest state of each order in Redis at
  * {@code mstore:order:{orderId}}, shared by every hub instance and kept across restarts. Events are
- * merged by their time in one Lua script, so concurrent or out-of-order events cannot lose data.
+ * merged field by field in one Lua script ({@code merge-order.lua}, which says the rules), by their
+ * time at the precision they were sent with, and the order's status only moves forward in its
+ * lifecycle, so concurrent or out-of-order events cannot lose data or undo a reservation. Each
+ * field is stored as the exact JSON the event carried: an empty list stays a list, a 19-digit id
+ * and a decimal amount keep every digit.
  */
 public class OrderRepository {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
     private static final RedisScript<String> MERGE = RedisScripts.load("merge-order", String.class);
+    private static final String STOCK_RESERVED = "stock_reserved";
+    /** The read model's own field; an event's field of that name would make the order's JSON ambiguous. */
+    private static final String RESERVATIONS = "reservations";
 
     private final StringRedisTemplate redis;
+    private final Timestamps timestamps;
+    private final String lifecycle;
 
-    public OrderRepository(StringRedisTemplate redis) {
+    /** @param lifecycle the order statuses in the order they happen, for example created, stock_reserved, paid */
+    public OrderRepository(StringRedisTemplate redis, Timestamps timestamps, List<String> lifecycle) {
         this.redis = redis;
+        this.timestamps = timestamps;
+        this.lifecycle = lifecycle.stream().map(OrderRepository::encoded).collect(Collectors.joining("\n"));
     }
 
     /** Applies orders.created / orders.updated (canonical JSON); returns the order's resulting state. */
     public String applyOrderEvent(String canonicalJson) throws Exception {
         ObjectNode event = (ObjectNode) JSON.readTree(canonicalJson);
-        return merge(event.get("orderId").asText(), event, millis(event.get("updatedAt")));
+        Instant at = timestamps.read(event.get("updatedAt"), "updatedAt");
+        event.remove(RESERVATIONS);
+        return merge(event.get("orderId").asText(), event, at, "", "");
     }
 
-    /** Applies inventory.reserved: the order's status becomes stock_reserved as of reservedAt. */
+    /**
+     * Applies inventory.reserved: the order's status becomes stock_reserved as of reservedAt (unless
+     * it is already further along), and the reservation joins the order's list, one per product.
+     */
     public String applyReservation(String canonicalJson) throws Exception {
         JsonNode reservation = JSON.readTree(canonicalJson);
+        Instant at = timestamps.read(reservation.get("reservedAt"), "reservedAt");
         ObjectNode change = JSON.createObjectNode();
         change.put("orderId", reservation.get("orderId").asText());
-        change.put("status", "stock_reserved");
+        change.put("status", STOCK_RESERVED);
         change.set("updatedAt", reservation.get("reservedAt"));
-        return merge(change.get("orderId").asText(), change, millis(reservation.get("reservedAt")));
+        ObjectNode reserved = JSON.createObjectNode();
+        reservation.fields().forEachRemaining(field -> {
+            if (!field.getKey().equals("orderId")) {
+                reserved.set(field.getKey(), field.getValue());
+            }
+        });
+        String product = reservation.hasNonNull("productId") ? reservation.get("productId").asText() : "unknown";
+        return merge(change.get("orderId").asText(), change, at, product, JSON.writeValueAsString(reserved));
     }
 
     /** The reply to an order.get request (canonical JSON): the order, or "Order not found". */
@@ -57,28 +86,49 @@ public class OrderRepository {
         return (String) redis.opsForHash().get(key(orderId), "json");
     }
 
-    private String merge(String orderId, ObjectNode event, long atMillis) {
-        return redis.execute(MERGE, List.of(key(orderId)), event.toString(), String.valueOf(atMillis));
+    private String merge(String orderId, ObjectNode event, Instant at, String product, String reservation) throws Exception {
+        String merged = redis.execute(MERGE, List.of(key(orderId)), arguments(event, Timestamps.sortable(at), product, reservation, ""));
+        if (merged == null) {
+            upgrade(orderId);
+            merged = redis.execute(MERGE, List.of(key(orderId)), arguments(event, Timestamps.sortable(at), product, reservation, ""));
+        }
+        return merged;
+    }
+
+    /**
+     * An order the hub stored before field-by-field merging ({json, at}, time in milliseconds) is
+     * moved into the current layout, at its old time, before the event is merged.
+     */
+    private void upgrade(String orderId) throws Exception {
+        List<Object> old = redis.opsForHash().multiGet(key(orderId), List.of("json", "at"));
+        if (old.get(0) == null) {
+            return;
+        }
+        ObjectNode state = (ObjectNode) JSON.readTree((String) old.get(0));
+        Instant at = Instant.ofEpochMilli(old.get(1) == null ? 0 : Long.parseLong((String) old.get(1)));
+        redis.execute(MERGE, List.of(key(orderId)), arguments(state, Timestamps.sortable(at), "", "", "upgrade"));
+    }
+
+    private Object[] arguments(ObjectNode fields, String at, String product, String reservation, String mode) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of(at, lifecycle, product, reservation, mode));
+        var iterator = fields.fields();
+        while (iterator.hasNext()) {
+            var field = iterator.next();
+            arguments.add(encoded(field.getKey()));
+            arguments.add(JSON.writeValueAsString(field.getValue()));
+        }
+        return arguments.toArray();
+    }
+
+    private static String encoded(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String key(String orderId) {
         return "mstore:order:" + orderId;
-    }
-
-    /** RFC 3339, or Unix seconds as the seed data uses. */
-    static long millis(JsonNode timestamp) {
-        if (timestamp.isNumber()) {
-            return timestamp.asLong() * 1000;
-        }
-        try {
-            return OffsetDateTime.parse(timestamp.asText()).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            try {
-                return Instant.parse(timestamp.asText()).toEpochMilli();
-            } catch (DateTimeParseException notRfc3339) {
-                throw new RejectedMessageException("invalid-payload",
-                        "timestamp '" + timestamp.asText() + "' is neither RFC 3339 nor Unix seconds");
-            }
-        }
     }
 }

@@ -78,24 +78,150 @@ class OrderServiceTest {
                     {"OrderID": "%s", "BranchID": 7, "Status": "created", "Items": [{"ProductID": 5, "Quantity": 2}],
                      "Total": 30000, "CustomerEmail": "c@example.com", "UpdatedAt": "2026-11-28T10:00:00Z"}""".formatted(orderId));
             awaitOrder(orderId, order -> "created".equals(order.path("status").asText()));
+            publish(reserved, """
+                    {"orderId": "%s", "productId": 5, "quantity": 2, "reservedAt": "2026-11-28T10:01:00Z"}""".formatted(orderId));
+            awaitOrder(orderId, order -> "stock_reserved".equals(order.path("status").asText()));
             publish(updated, """
                     {"order_id": "%s", "status": "paid", "total": 32000, "updated_at": "2026-11-28T10:05:00Z"}""".formatted(orderId));
             awaitOrder(orderId, order -> "paid".equals(order.path("status").asText()));
-            publish(reserved, """
-                    {"orderId": "%s", "productId": 5, "quantity": 2, "reservedAt": "2026-11-28T10:06:00Z"}""".formatted(orderId));
-            awaitOrder(orderId, order -> "stock_reserved".equals(order.path("status").asText()));
             // an update older than the state arrives late: it must not win
             publish(updated, """
                     {"orderId": "%s", "status": "cancelled", "total": 1, "updatedAt": "2026-11-28T10:01:00Z"}""".formatted(orderId));
+            // a reservation after payment is news about stock, not a step back for the order
+            publish(reserved, """
+                    {"orderId": "%s", "productId": 6, "quantity": 1, "reservedAt": "2026-11-28T10:06:00Z"}""".formatted(orderId));
+            awaitOrder(orderId, order -> order.path("reservations").size() == 2);
             publish(updated, """
                     {"orderId": "%s", "status": "stock_reserved", "updatedAt": 1764324360}""".formatted("MARKER-" + run));
             awaitOrder("MARKER-" + run, order -> true);
 
             JsonNode order = request(orderId);
-            assertThat(order.get("status").asText()).isEqualTo("stock_reserved");
+            assertThat(order.get("status").asText()).isEqualTo("paid");
             assertThat(order.get("total").asLong()).isEqualTo(32000);
             assertThat(order.get("branchId").asLong()).isEqualTo(7);
             assertThat(order.get("items").get(0).get("productId").asLong()).isEqualTo(5);
+            assertThat(order.get("updatedAt").asText()).isEqualTo("2026-11-28T10:06:00Z");
+        }
+    }
+
+    /**
+     * As the Go backend does it (nats.go, time.Now() in nanoseconds): an order's creation and its
+     * reservation published from two connections within one millisecond, in both arrival orders.
+     * The reservation follows the creation, so every order ends stock_reserved with the creation's
+     * fields; a millisecond clock would let the creation undo it.
+     */
+    @Test
+    void aReservationIsNotUndoneByTheCreationItFollowsWithinOneMillisecond() throws Exception {
+        int orders = 200;
+        try (RunningHub hub = RunningHub.startWith(settings);
+             Connection inventory = Nats.connect(settings.get("mstore.nats.servers"))) {
+            awaitEventsFlow();
+            long createdBefore = hub.completed("orders-created");
+            long reservedBefore = hub.completed("inventory-reserved");
+            java.time.Instant base = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            for (int i = 0; i < orders; i++) {
+                String orderId = "ORD-NS-%s-%d".formatted(run, i);
+                java.time.Instant createdAt = base.plusNanos(i * 1_000_000L + 402_491L);
+                java.time.Instant reservedAt = createdAt.plusNanos(i % 4 == 0 ? 0 : 5_000 + i);
+                byte[] creation = """
+                        {"OrderID": "%s", "BranchID": 7, "Status": "created", "Items": [{"ProductID": %d, "Quantity": 1}],
+                         "Total": %d, "UpdatedAt": "%s"}""".formatted(orderId, i, 1000 + i, createdAt)
+                        .getBytes(StandardCharsets.UTF_8);
+                byte[] reservation = """
+                        {"OrderID": "%s", "ProductID": %d, "Quantity": 1, "ReservedAt": "%s"}""".formatted(orderId, i, reservedAt)
+                        .getBytes(StandardCharsets.UTF_8);
+                if (i % 2 == 0) {
+                    inventory.publish(reserved, reservation);
+                    nats.publish(created, creation);
+                } else {
+                    nats.publish(created, creation);
+                    inventory.publish(reserved, reservation);
+                }
+            }
+            await().atMost(PATIENCE).until(() -> hub.completed("orders-created") - createdBefore >= orders
+                    && hub.completed("inventory-reserved") - reservedBefore >= orders);
+            for (int i = 0; i < orders; i++) {
+                JsonNode order = request("ORD-NS-%s-%d".formatted(run, i));
+                assertThat(order.path("status").asText()).as(order.toString()).isEqualTo("stock_reserved");
+                assertThat(order.path("total").asLong()).as(order.toString()).isEqualTo(1000 + i);
+                assertThat(order.path("branchId").asLong()).as(order.toString()).isEqualTo(7);
+                assertThat(order.path("items").get(0).path("productId").asLong()).as(order.toString()).isEqualTo(i);
+                assertThat(order.path("reservations")).as(order.toString()).hasSize(1);
+            }
+        }
+    }
+
+    /**
+     * The order's JSON is the events' JSON, from the second event on too: an empty list stays a list,
+     * a 19-digit id and a decimal amount keep every digit.
+     */
+    @Test
+    void anOrderKeepsItsJsonExactThroughLaterEvents() throws Exception {
+        String orderId = "ORD-EXACT-" + run;
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            awaitEventsFlow();
+            publish(created, """
+                    {"orderId": "%s", "branchId": 9223372036854775807, "status": "created", "items": [],
+                     "externalId": 1234567890123456789, "discount": 1234.50, "updatedAt": "2026-11-28T10:00:00Z"}"""
+                    .formatted(orderId));
+            awaitOrder(orderId, order -> "created".equals(order.path("status").asText()));
+            publish(updated, """
+                    {"orderId": "%s", "status": "paid", "updatedAt": "2026-11-28T10:00:01Z"}""".formatted(orderId));
+            awaitOrder(orderId, order -> "paid".equals(order.path("status").asText()));
+            publish(reserved, """
+                    {"orderId": "%s", "productId": 18446744073709551615, "quantity": 1, "reservedAt": "2026-11-28T10:00:02Z"}"""
+                    .formatted(orderId));
+            awaitOrder(orderId, order -> order.has("reservations"));
+
+            String order = rawRequest("{\"orderId\": \"" + orderId + "\"}");
+            assertThat(order).contains("\"items\":[]", "\"branchId\":9223372036854775807",
+                    "\"externalId\":1234567890123456789", "\"discount\":1234.50", "\"productId\":18446744073709551615");
+            assertThat(JSON.readTree(order).path("status").asText()).isEqualTo("paid");
+        }
+    }
+
+    /** One reservation per product: several products add up, a product reserved again keeps its newest. */
+    @Test
+    void reservationsOfSeveralProductsAddUp() throws Exception {
+        String orderId = "ORD-RES-" + run;
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            awaitEventsFlow();
+            long reservedBefore = hub.completed("inventory-reserved");
+            publish(reserved, "{\"orderId\": \"%s\", \"productId\": 5, \"quantity\": 2, \"reservedAt\": 1764324000}".formatted(orderId));
+            publish(reserved, "{\"orderId\": \"%s\", \"productId\": 6, \"quantity\": 1, \"reservedAt\": 1764324001}".formatted(orderId));
+            publish(reserved, "{\"orderId\": \"%s\", \"productId\": 5, \"quantity\": 3, \"reservedAt\": 1764324002}".formatted(orderId));
+            publish(reserved, "{\"orderId\": \"%s\", \"productId\": 5, \"quantity\": 9, \"reservedAt\": 1764323999}".formatted(orderId));
+            publish(created, "{\"orderId\": \"%s\", \"status\": \"created\", \"total\": 5, \"updatedAt\": 1764323990}".formatted(orderId));
+            awaitOrder(orderId, order -> order.has("total"));
+            await().atMost(PATIENCE).until(() -> hub.completed("inventory-reserved") - reservedBefore >= 4);
+            JsonNode order = request(orderId);
+            assertThat(order.path("status").asText()).isEqualTo("stock_reserved");
+            assertThat(order.path("reservations")).hasSize(2);
+            assertThat(order.path("reservations").get(0).path("productId").asLong()).isEqualTo(5);
+            assertThat(order.path("reservations").get(0).path("quantity").asLong()).isEqualTo(3);
+            assertThat(order.path("reservations").get(1).path("productId").asLong()).isEqualTo(6);
+        }
+    }
+
+    /** A rollout meets orders stored by the earlier hub ({json, at}): they are carried over, not lost. */
+    @Test
+    void anOrderStoredByAnEarlierHubIsCarriedOver() throws Exception {
+        String orderId = "ORD-OLD-" + run;
+        try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis(settings.get("mstore.redis.host"),
+                Integer.parseInt(settings.get("mstore.redis.port")))) {
+            jedis.hset("mstore:order:" + orderId, Map.of(
+                    "json", "{\"orderId\":\"%s\",\"status\":\"created\",\"total\":5,\"updatedAt\":1764324000}".formatted(orderId),
+                    "at", "1764324000000"));
+        }
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            awaitEventsFlow();
+            long reservedBefore = hub.completed("inventory-reserved");
+            publish(reserved, "{\"orderId\": \"%s\", \"productId\": 5, \"quantity\": 2, \"reservedAt\": 1764324060}".formatted(orderId));
+            awaitOrder(orderId, order -> order.has("reservations"));
+            JsonNode order = request(orderId);
+            assertThat(order.path("status").asText()).isEqualTo("stock_reserved");
+            assertThat(order.path("total").asLong()).isEqualTo(5);
+            assertThat(order.path("updatedAt").asLong()).isEqualTo(1764324060);
         }
     }
 
