@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -181,6 +182,53 @@ class CacheAndNotificationsTest {
             return client.pubsubNumSub(channel).getOrDefault(channel, 0L);
         } catch (RuntimeException redisNotBackYet) {
             return 0;
+        }
+    }
+
+    /**
+     * 50,000 invalidations and 50,000 notifications at once: the hub handles them on a bounded
+     * number of threads (Spring's default would start one per message), invalidates every key, and
+     * pushes every notification to the user's socket in the order it was published.
+     */
+    @Test
+    void aBurstOfFiftyThousandMessagesRunsOnBoundedThreadsAndLosesNothing() throws Exception {
+        int burst = 50_000;
+        long user = 800_000 + (long) (Math.random() * 90_000);
+        String prefix = "cache:burst:" + run + ":";
+        Pipeline setup = redis.pipelined();
+        for (int i = 0; i < burst; i++) {
+            setup.set(prefix + i, "v");
+        }
+        setup.sync();
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        try (RunningHub hub = RunningHub.startWith(settings);
+             WebSocketClient socket = new WebSocketClient("ws://localhost:" + hub.httpPort() + "/ws/users/" + user + "/notifications");
+             Jedis publisher = new Jedis(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")))) {
+            awaitSubscribed();
+            await().atMost(PATIENCE).until(() -> redis.pubsubNumPat() > 0);
+            long completedBefore = hub.completed("cache-invalidation");
+            int threadsBefore = threads.getThreadCount();
+            threads.resetPeakThreadCount();
+            Pipeline burstOut = publisher.pipelined();
+            for (int i = 0; i < burst; i++) {
+                burstOut.publish(channel, "{\"key\": \"" + prefix + i + "\"}");
+                burstOut.publish("user:" + user + ":notifications", "{\"userId\": " + user + ", \"message\": \"n" + i + "\"}");
+            }
+            burstOut.sync();
+            await().atMost(Duration.ofSeconds(120)).until(() -> hub.completed("cache-invalidation") - completedBefore >= burst
+                    && socket.received().size() >= burst);
+            int peak = threads.getPeakThreadCount();
+            LOG.info("Burst of {} + {}: {} threads before, peak {}", burst, burst, threadsBefore, peak);
+            assertThat(peak - threadsBefore).as("threads started for the burst").isLessThan(20);
+            assertThat(redis.keys(prefix + "*")).isEmpty();
+            List<String> received = socket.received();
+            assertThat(received).hasSize(burst);
+            for (int i = 0; i < burst; i++) {
+                assertThat(JSON.readTree(received.get(i)).get("message").asText()).isEqualTo("n" + i);
+            }
+            assertThat(hub.get("/observe/metrics").body().lines()
+                    .filter(line -> line.startsWith("mstore_redis_listener_dropped_messages_total{")))
+                    .as("the drop counter of each Redis flow, at zero").hasSize(2).allMatch(line -> line.endsWith(" 0.0"));
         }
     }
 
