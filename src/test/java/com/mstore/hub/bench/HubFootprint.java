@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class HubFootprint {
 
     /**
-     * A container of the Kubernetes deployment's memory limit (docker/k8s/deployment.yaml, 768Mi):
+     * A container of the Kubernetes StatefulSet's memory limit (docker/k8s/statefulset.yaml, 768Mi):
      * the JVM sizes itself from that limit, not from this machine's memory.
      */
     private static final String CONTAINER_MEMORY = "-XX:MaxRAM=768m";

@@ -43,15 +43,19 @@ class DeploymentFilesTest {
 
     @Test
     void theDeploymentsPortsProbesAndMountsMatchWhatTheHubServes() throws Exception {
-        JsonNode pod = YAML.readTree(K8S.resolve("deployment.yaml").toFile()).path("spec").path("template").path("spec");
+        JsonNode pod = YAML.readTree(K8S.resolve("statefulset.yaml").toFile()).path("spec").path("template").path("spec");
         JsonNode container = pod.path("containers").get(0);
         Properties defaults = applicationProperties();
 
         int containerPort = container.path("ports").get(0).path("containerPort").asInt();
         assertThat(containerPort).isEqualTo(Integer.parseInt(defaults.getProperty("mstore.http.port").trim()));
 
+        // a shutdown drains, then closes the Kafka clients; the rest needs a few seconds more
         int grace = pod.path("terminationGracePeriodSeconds").asInt();
-        assertThat(grace).isGreaterThan(Integer.parseInt(defaults.getProperty("mstore.shutdown-timeout-seconds").trim()));
+        int drain = Integer.parseInt(defaults.getProperty("mstore.shutdown-timeout-seconds").trim());
+        int kafkaClose = Integer.parseInt(defaults.getProperty("mstore.kafka.close-timeout-ms").trim()) / 1000;
+        assertThat(grace).isGreaterThanOrEqualTo(drain + kafkaClose + 10);
+        assertThat(defaults.getProperty("camel.component.kafka.shutdown-timeout")).isEqualTo("{{mstore.kafka.close-timeout-ms}}");
 
         // the route files are read from routes/ under the working directory the image runs in
         assertThat(defaults.getProperty("camel.main.routes-include-pattern")).contains("file:routes/");
@@ -62,7 +66,7 @@ class DeploymentFilesTest {
         assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText())
                 .isEqualTo(container.path("ports").get(0).path("name").asText());
         JsonNode pdb = YAML.readTree(K8S.resolve("pdb.yaml").toFile());
-        JsonNode deploymentSelector = YAML.readTree(K8S.resolve("deployment.yaml").toFile()).path("spec").path("selector");
+        JsonNode deploymentSelector = YAML.readTree(K8S.resolve("statefulset.yaml").toFile()).path("spec").path("selector");
         assertThat(pdb.path("spec").path("selector").path("matchLabels")).isEqualTo(deploymentSelector.path("matchLabels"));
 
         try (RunningHub hub = RunningHub.start(Map.of())) {
@@ -71,6 +75,34 @@ class DeploymentFilesTest {
                 assertThat(hub.get(path).statusCode()).as(probe + " " + path).isEqualTo(200);
             }
         }
+    }
+
+    /**
+     * Rollouts keep identities: a StatefulSet's pods keep their names, and the hub's Kafka
+     * transactional id and MQTT session are named after the pod.
+     */
+    @Test
+    void thePodsKeepTheirNamesAndTheHubNamesItsSessionsAfterThem() throws Exception {
+        JsonNode set = YAML.readTree(K8S.resolve("statefulset.yaml").toFile());
+        assertThat(set.path("kind").asText()).isEqualTo("StatefulSet");
+        assertThat(set.path("spec").path("podManagementPolicy").asText()).isEqualTo("Parallel");
+        JsonNode governing = YAML.readTree(K8S.resolve("pods-service.yaml").toFile());
+        assertThat(set.path("spec").path("serviceName").asText()).isEqualTo(governing.path("metadata").path("name").asText());
+        assertThat(governing.path("spec").path("clusterIP").asText()).isEqualTo("None");
+        assertThat(governing.path("spec").path("selector")).isEqualTo(set.path("spec").path("selector").path("matchLabels"));
+        JsonNode instanceId = null;
+        for (JsonNode variable : set.path("spec").path("template").path("spec").path("containers").get(0).path("env")) {
+            if (variable.path("name").asText().equals("MSTORE_INSTANCE_ID")) {
+                instanceId = variable;
+            }
+        }
+        assertThat(instanceId).isNotNull();
+        assertThat(instanceId.path("valueFrom").path("fieldRef").path("fieldPath").asText()).isEqualTo("metadata.name");
+        Properties defaults = applicationProperties();
+        assertThat(defaults.getProperty("mstore.devices.client-id")).contains("{{mstore.instance-id}}");
+        assertThat(defaults.getProperty("mstore.transactions.transactional-id")).contains("{{mstore.instance-id}}");
+        JsonNode pdb = YAML.readTree(K8S.resolve("pdb.yaml").toFile());
+        assertThat(pdb.path("spec").path("minAvailable").asInt()).isEqualTo(1);
     }
 
     @Test
@@ -82,7 +114,7 @@ class DeploymentFilesTest {
         JsonNode compose = YAML.readTree(Path.of("docker/compose.yaml").toFile());
         JsonNode hubEnvironment = compose.path("services").path("hub").path("environment");
         hubEnvironment.fieldNames().forEachRemaining(variables::add);
-        JsonNode container = YAML.readTree(K8S.resolve("deployment.yaml").toFile())
+        JsonNode container = YAML.readTree(K8S.resolve("statefulset.yaml").toFile())
                 .path("spec").path("template").path("spec").path("containers").get(0);
         container.path("env").forEach(variable -> variables.add(variable.path("name").asText()));
         assertThat(variables).filteredOn(name -> name.startsWith("MSTORE_")).isNotEmpty()

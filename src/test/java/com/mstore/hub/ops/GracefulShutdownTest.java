@@ -52,8 +52,13 @@ class GracefulShutdownTest {
             // the production logging configuration, in its JSON form
             Process first = startHub(settings, firstLog, "-Dlogback.configurationFile=src/main/resources/logback.xml", "json");
             await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readAll("transactions.audit-" + run).size() >= 20);
+            long sigterm = System.nanoTime();
             first.destroy(); // SIGTERM
             assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("exited within the drain timeout").isTrue();
+            Duration shutdown = Duration.ofNanos(System.nanoTime() - sigterm);
+            // Kubernetes kills a pod that has not exited by then, whatever it was still doing
+            Duration grace = Duration.ofSeconds(terminationGracePeriodSeconds());
+            assertThat(shutdown).as("SIGTERM to exit, under load").isLessThan(grace.minusSeconds(5));
             assertThat(first.exitValue()).as(Files.readString(firstLog)).isZero();
             assertThat(Files.readString(firstLog)).contains("is shutting down");
             assertEveryLineIsAJsonLogEvent(firstLog);
@@ -86,6 +91,12 @@ class GracefulShutdownTest {
             routeInMdc |= event.path("mdc").path("camel.routeId").asText().equals("transactions-audit");
         }
         assertThat(routeInMdc).as("a log line from the audit route carries its route id").isTrue();
+    }
+
+    private static int terminationGracePeriodSeconds() throws Exception {
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        return yaml.readTree(Path.of("docker/k8s/statefulset.yaml").toFile())
+                .path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asInt();
     }
 
     private static Process startHub(Map<String, String> settings, Path log, String logbackConfig, String logFormat) throws Exception {
