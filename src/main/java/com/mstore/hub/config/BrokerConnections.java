@@ -8,7 +8,10 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 
+import com.mstore.hub.mqtt.CallbackFirstMqttClient;
+import com.mstore.hub.mqtt.MqttSessionPolicy;
 import org.apache.camel.BindToRegistry;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
@@ -97,6 +100,42 @@ public class BrokerConnections implements CamelConfiguration {
         }
     }
 
+    @PropertyInject("mstore.devices.client-id")
+    private String deviceStatusClientId;
+
+    @PropertyInject("mstore.devices.session-expiry-seconds")
+    private long deviceStatusSessionExpirySeconds;
+
+    @PropertyInject("mstore.devices.receive-maximum")
+    private int deviceStatusReceiveMaximum;
+
+    /**
+     * The device status flow's persistent MQTT session: the consumer's callback is in place before
+     * the broker delivers what it kept (see CallbackFirstMqttClient).
+     */
+    @BindToRegistry(value = "deviceStatusSession", destroyMethod = "shutdown")
+    public CallbackFirstMqttClient deviceStatusSession() throws org.eclipse.paho.mqttv5.common.MqttException {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setServerURIs(new String[] {mqttServerUri.trim()});
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(deviceStatusSessionExpirySeconds);
+        options.setReceiveMaximum(deviceStatusReceiveMaximum);
+        options.setAutomaticReconnect(true);
+        if (!mqttUsername.isBlank()) {
+            options.setUserName(mqttUsername);
+            options.setPassword(mqttPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (isTlsUri(mqttServerUri)) {
+            options.setSocketFactory(brokerTrust().sslContext().getSocketFactory());
+        }
+        return new CallbackFirstMqttClient(mqttServerUri.trim(), deviceStatusClientId, options);
+    }
+
+    @BindToRegistry("deviceStatusSessionPolicy")
+    public MqttSessionPolicy deviceStatusSessionPolicy(CallbackFirstMqttClient deviceStatusSession) {
+        return new MqttSessionPolicy(deviceStatusSession);
+    }
+
     /** ssl://, mqtts:// (MQTT) and wss:// URIs are TLS connections. */
     public static boolean isTlsUri(String uri) {
         String scheme = uri.trim().toLowerCase(java.util.Locale.ROOT);
@@ -133,7 +172,9 @@ public class BrokerConnections implements CamelConfiguration {
         boolean tls = "amqps".equals(uri.getScheme());
         try {
             client.setUri(tls ? "amqp" + uri.toString().substring("amqps".length()) : uri.toString());
-        } catch (URISyntaxException | java.security.GeneralSecurityException e) {
+        } catch (URISyntaxException e) {
+            throw InvalidSettingException.notAUri("mstore.rabbitmq.addresses", rabbitAddresses, e);
+        } catch (java.security.GeneralSecurityException e) {
             throw new InvalidSettingException("mstore.rabbitmq.addresses", Redaction.uri(rabbitAddresses), "is not a valid AMQP URI", e);
         }
         if (tls) {
@@ -218,8 +259,7 @@ public class BrokerConnections implements CamelConfiguration {
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new InvalidSettingException("mstore.rabbitmq.addresses", Redaction.uri(addresses),
-                    "is not a valid URI", e);
+            throw InvalidSettingException.notAUri("mstore.rabbitmq.addresses", addresses, e);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -68,6 +69,26 @@ class DeviceStatusTest {
         }
     }
 
+    /** A device id from the request path stays a string in the reply, whatever it holds. */
+    @Test
+    void aDeviceIdThatLooksLikeJsonStaysInsideItsString() throws Exception {
+        String hostile = "\",\"x\":\"1" + run;
+        String encoded = java.net.URLEncoder.encode(hostile, StandardCharsets.UTF_8).replace("+", "%20");
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            HttpResponse<String> missing = hub.get("/api/devices/" + encoded);
+            assertThat(missing.statusCode()).isEqualTo(404);
+            JsonNode reply = JSON.readTree(missing.body());
+            assertThat(reply.get("deviceId").asText()).isEqualTo(hostile);
+            assertThat(reply.has("x")).isFalse();
+
+            HttpResponse<String> command = hub.post("/api/devices/" + encoded + "/commands", "{\"command\": \"reboot\"}");
+            assertThat(command.statusCode()).isEqualTo(202);
+            JsonNode published = JSON.readTree(command.body());
+            assertThat(published.get("published").asText()).isEqualTo("devices/" + hostile + "/events");
+            assertThat(published.size()).isEqualTo(1);
+        }
+    }
+
     @Test
     void anOlderStatusArrivingLateDoesNotOverwriteANewerOne() throws Exception {
         String id = "POS-ORDER-" + run;
@@ -124,6 +145,33 @@ class DeviceStatusTest {
     private void publishShared(int from, int to) {
         for (int i = from; i < to; i++) {
             publishStatus("POS-SHARE-" + run + "-" + i, true, 60, Instant.now());
+        }
+    }
+
+    /**
+     * A rollout: statuses published while the instance is away wait in its persistent session, and
+     * every one reaches the registry when it is back. The broker sends them the moment it accepts
+     * the connection, before camel-paho-mqtt5's consumer would have set its callback (Paho then
+     * acknowledges and drops them).
+     */
+    @Test
+    void statusesPublishedWhileTheHubIsAwayAllArriveWhenItIsBack() throws Exception {
+        settings.put("mstore.instance-id", "away-" + run);
+        settings.put("mstore.devices.share-group", "away-" + run);
+        int backlog = 300;
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            publishStatus("POS-AWAY-" + run + "-probe", true, 50, Instant.now());
+            awaitDevice(hub, "POS-AWAY-" + run + "-probe");
+        }
+        for (int i = 0; i < backlog; i++) {
+            publishStatus("POS-AWAY-" + run + "-" + i, true, 40, Instant.now());
+        }
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            // the backlog arrives as the route starts, before the hub's completion counter exists
+            await().atMost(PATIENCE).until(() -> redis.keys("mstore:device:POS-AWAY-" + run + "-*").size() >= backlog + 1);
+            for (int i = 0; i < backlog; i++) {
+                assertThat(redis.exists("mstore:device:POS-AWAY-" + run + "-" + i)).as("device " + i).isTrue();
+            }
         }
     }
 
