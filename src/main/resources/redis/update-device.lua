@@ -1,10 +1,23 @@
 -- Applies one device status to the registry, atomically.
--- KEYS[1] = mstore:device:{deviceId} (hash), KEYS[2] = mstore:devices:last-seen (sorted set, score = last seen millis)
+-- KEYS[1] = mstore:device:{deviceId} (hash), KEYS[2] = mstore:devices:last-seen (sorted set, score =
+-- last seen millis, holding the devices the offline sweep still has to watch), KEYS[3] = the
+-- counter of new device ids in the current window
 -- ARGV: deviceId, online ("true"/"false"), batteryLevel ("" when absent), lastSeen (RFC 3339), lastSeen millis,
---       updatedAt (RFC 3339), low-battery threshold, branchId ("" when absent)
--- A status older than the one stored is ignored. Returns {applied (0/1), notifyLowBattery (0/1)}:
--- the low-battery notification is due once when the level drops below the threshold, and again
--- only after it has been back at or above it.
+--       updatedAt (RFC 3339), low-battery threshold, branchId ("" when absent), retention millis,
+--       new device ids allowed per window, window millis
+-- A status older than the one stored is ignored. Returns {applied (0/1, or -1 when the device is
+-- new and the window's new ids are used up), notifyLowBattery (0/1)}: the low-battery
+-- notification is due once when the level drops below the threshold, and again only after it has
+-- been back at or above it. A device not heard from for the retention disappears (its hash expires).
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  local seen = redis.call('INCR', KEYS[3])
+  if seen == 1 then
+    redis.call('PEXPIRE', KEYS[3], ARGV[11])
+  end
+  if seen > tonumber(ARGV[10]) then
+    return {-1, 0}
+  end
+end
 local storedMillis = tonumber(redis.call('HGET', KEYS[1], 'lastSeenMillis') or '-1')
 local millis = tonumber(ARGV[5])
 if millis < storedMillis then
@@ -15,7 +28,12 @@ redis.call('HSET', KEYS[1], 'deviceId', ARGV[1], 'online', ARGV[2], 'lastSeen', 
 if ARGV[8] ~= '' then
   redis.call('HSET', KEYS[1], 'branchId', ARGV[8])
 end
-redis.call('ZADD', KEYS[2], millis, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[9])
+if ARGV[2] == 'true' then
+  redis.call('ZADD', KEYS[2], millis, ARGV[1])
+else
+  redis.call('ZREM', KEYS[2], ARGV[1])
+end
 local notify = 0
 if ARGV[3] ~= '' then
   redis.call('HSET', KEYS[1], 'batteryLevel', ARGV[3])

@@ -30,7 +30,11 @@ public class CacheInvalidator {
 
     /** Applies one invalidation (canonical JSON with a key or a pattern); returns how many keys went. */
     public long invalidate(String canonicalJson) throws Exception {
-        JsonNode message = JSON.readTree(canonicalJson);
+        return invalidate(JSON.readTree(canonicalJson));
+    }
+
+    /** As {@link #invalidate(String)}, from the parsed tree the intake step leaves. */
+    public long invalidate(JsonNode message) throws Exception {
         if (message.hasNonNull("key")) {
             String key = message.get("key").asText();
             guard.checkKey(key);

@@ -97,9 +97,33 @@ public class FlowBeans implements CamelConfiguration {
     @PropertyInject("mstore.emails.max-payload-bytes")
     private int emailJobMaxBytes;
 
+    @PropertyInject("mstore.devices.max-payload-bytes")
+    private int deviceStatusMaxBytes;
+
+    @PropertyInject("mstore.cache.max-payload-bytes")
+    private int cacheInvalidationMaxBytes;
+
+    @BindToRegistry("deviceStatusIntake")
+    public InboundJson.Intake deviceStatusIntake() {
+        return new InboundJson.Intake("device-status", deviceStatusMaxBytes);
+    }
+
+    @BindToRegistry("cacheInvalidationIntake")
+    public InboundJson.Intake cacheInvalidationIntake() {
+        return new InboundJson.Intake("cache-invalidation", cacheInvalidationMaxBytes);
+    }
+
     @BindToRegistry("emailJobIntake")
     public InboundJson.Intake emailJobIntake() {
         return new InboundJson.Intake("email-job", emailJobMaxBytes);
+    }
+
+    @BindToRegistry("flowSummary")
+    public com.mstore.hub.metrics.FlowSummary flowSummary(org.apache.camel.CamelContext context) {
+        io.micrometer.core.instrument.MeterRegistry metrics = context.getRegistry()
+                .lookupByNameAndType("metricsRegistry", io.micrometer.core.instrument.MeterRegistry.class);
+        return new com.mstore.hub.metrics.FlowSummary(metrics != null ? metrics
+                : new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     @BindToRegistry("redeliveryCounter")
@@ -143,10 +167,23 @@ public class FlowBeans implements CamelConfiguration {
         return new OrderRepository(redisTemplate, timestamps(), List.of(statusLifecycle.split("\\s*,\\s*")));
     }
 
+    @PropertyInject("mstore.devices.retention")
+    private String deviceRetention;
+
+    @PropertyInject("mstore.devices.max-new-per-window")
+    private long maxNewDevicesPerWindow;
+
+    @PropertyInject("mstore.devices.new-window")
+    private String newDevicesWindow;
+
+    @PropertyInject("mstore.devices.sweep-batch-size")
+    private int deviceSweepBatch;
+
     @BindToRegistry("deviceRegistry")
     public DeviceRegistry deviceRegistry(StringRedisTemplate redisTemplate) {
         return new DeviceRegistry(redisTemplate, lowBatteryThreshold, TimeUtils.toMilliSeconds(offlineAfter), Clock.systemUTC(),
-                timestamps());
+                timestamps(), new DeviceRegistry.Limits(TimeUtils.toMilliSeconds(deviceRetention), maxNewDevicesPerWindow,
+                        TimeUtils.toMilliSeconds(newDevicesWindow), deviceSweepBatch));
     }
 
     @BindToRegistry("notificationChannels")

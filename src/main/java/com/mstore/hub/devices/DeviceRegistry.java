@@ -13,6 +13,8 @@ import com.mstore.hub.errors.RejectedMessageException;
 import com.mstore.hub.json.Timestamps;
 import com.mstore.hub.redis.RedisScripts;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -25,6 +27,7 @@ public class DeviceRegistry {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LAST_SEEN_INDEX = "mstore:devices:last-seen";
+    private static final String NEW_DEVICES = "mstore:devices:new:";
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> UPDATE = RedisScripts.load("update-device", List.class);
     private static final RedisScript<Long> MARK_OFFLINE = RedisScripts.load("mark-offline", Long.class);
@@ -34,18 +37,29 @@ public class DeviceRegistry {
     private final long offlineAfterMillis;
     private final Clock clock;
     private final Timestamps timestamps;
+    private final Limits limits;
+
+    /**
+     * What keeps the registry bounded: devices not heard from for {@code retentionMillis} expire;
+     * at most {@code newDevicesPerWindow} device ids the registry has never seen are taken per
+     * {@code windowMillis} (anyone who may publish on MQTT could otherwise fill Redis with made-up
+     * ids); the offline sweep reads {@code sweepBatch} devices at a time.
+     */
+    public record Limits(long retentionMillis, long newDevicesPerWindow, long windowMillis, int sweepBatch) {
+    }
 
     public DeviceRegistry(StringRedisTemplate redis, int lowBatteryThreshold, long offlineAfterMillis, Clock clock,
-            Timestamps timestamps) {
+            Timestamps timestamps, Limits limits) {
         this.redis = redis;
         this.lowBatteryThreshold = lowBatteryThreshold;
         this.offlineAfterMillis = offlineAfterMillis;
         this.clock = clock;
         this.timestamps = timestamps;
+        this.limits = limits;
     }
 
     /** The device a status topic devices/{deviceId}/status names; the payload must name the same. */
-    public void checkTopic(String topic, DeviceStatus status) {
+    public void checkTopic(@Header("CamelMqttTopic") String topic, @ExchangeProperty("status") DeviceStatus status) {
         String[] parts = topic == null ? new String[0] : topic.split("/");
         if (parts.length != 3 || !parts[0].equals("devices") || !parts[2].equals("status")) {
             throw new RejectedMessageException("unexpected-topic", "not a device status topic: " + topic);
@@ -61,33 +75,50 @@ public class DeviceRegistry {
      * battery below the threshold (the one moment a low-battery notification is due).
      */
     @SuppressWarnings("unchecked")
-    public boolean apply(DeviceStatus status) {
+    public boolean apply(@ExchangeProperty("status") DeviceStatus status) {
         Instant now = clock.instant();
         // a status without lastSeen (a device's last will, set at connect time) counts as "now"
         Instant lastSeen = status.lastSeen() == null || status.lastSeen().isNull() ? now : timestamps.read(status.lastSeen(), "lastSeen");
-        List<Long> result = redis.execute(UPDATE, List.of(key(status.deviceId()), LAST_SEEN_INDEX),
+        long window = now.toEpochMilli() / limits.windowMillis();
+        List<Long> result = redis.execute(UPDATE, List.of(key(status.deviceId()), LAST_SEEN_INDEX,
+                NEW_DEVICES + limits.windowMillis() + ":" + window),
                 status.deviceId(), String.valueOf(status.online()),
                 status.batteryLevel() == null ? "" : String.valueOf(status.batteryLevel()),
                 lastSeen.toString(), String.valueOf(lastSeen.toEpochMilli()), now.toString(),
-                String.valueOf(lowBatteryThreshold), status.branchId() == null ? "" : String.valueOf(status.branchId()));
+                String.valueOf(lowBatteryThreshold), status.branchId() == null ? "" : String.valueOf(status.branchId()),
+                String.valueOf(limits.retentionMillis()), String.valueOf(limits.newDevicesPerWindow()),
+                String.valueOf(limits.windowMillis()));
+        if (result != null && !result.isEmpty() && result.get(0) == -1L) {
+            throw new RejectedMessageException("too-many-new-devices", "device " + status.deviceId()
+                    + " is new, and " + limits.newDevicesPerWindow() + " new devices have registered in the last "
+                    + limits.windowMillis() / 1000 + " s (mstore.devices.max-new-per-window)");
+        }
         return result != null && result.size() == 2 && result.get(1) == 1L;
     }
 
-    /** Marks offline every device not heard from for the configured time; returns their ids. */
+    /**
+     * Marks offline every device not heard from for the configured time; returns their ids. Reads
+     * the silent devices a batch at a time; each one read leaves the index (marked offline, already
+     * offline or expired), so the sweep ends and a later one never reads it again.
+     */
     public List<String> markSilentDevicesOffline() {
         Instant now = clock.instant();
         long cutOff = now.toEpochMilli() - offlineAfterMillis;
-        Set<String> silent = redis.opsForZSet().rangeByScore(LAST_SEEN_INDEX, Double.NEGATIVE_INFINITY, cutOff - 1);
         List<String> markedNow = new ArrayList<>();
-        if (silent != null) {
+        Set<String> silent;
+        do {
+            silent = redis.opsForZSet().rangeByScore(LAST_SEEN_INDEX, Double.NEGATIVE_INFINITY, cutOff - 1, 0, limits.sweepBatch());
+            if (silent == null) {
+                break;
+            }
             for (String deviceId : silent) {
                 Long marked = redis.execute(MARK_OFFLINE, List.of(key(deviceId), LAST_SEEN_INDEX),
-                        String.valueOf(cutOff), now.toString());
+                        String.valueOf(cutOff), now.toString(), deviceId);
                 if (marked != null && marked == 1L) {
                     markedNow.add(deviceId);
                 }
             }
-        }
+        } while (silent.size() == limits.sweepBatch());
         return markedNow;
     }
 
@@ -112,7 +143,7 @@ public class DeviceRegistry {
     }
 
     /** The notifications to publish for a device whose battery went low: one per user of its branch. */
-    public List<Map<String, Object>> lowBatteryNotifications(DeviceStatus status) {
+    public List<Map<String, Object>> lowBatteryNotifications(@ExchangeProperty("status") DeviceStatus status) {
         String branchId = (String) redis.opsForHash().get(key(status.deviceId()), "branchId");
         if (branchId == null) {
             return List.of();

@@ -14,4 +14,9 @@ public record DeviceStatus(String deviceId, boolean online, Integer batteryLevel
     public static DeviceStatus fromJson(String canonicalJson) throws JsonProcessingException {
         return JSON.readValue(canonicalJson, DeviceStatus.class);
     }
+
+    /** As {@link #fromJson(String)}, from the parsed tree the intake step leaves. */
+    public static DeviceStatus fromJson(JsonNode canonical) throws JsonProcessingException {
+        return JSON.treeToValue(canonical, DeviceStatus.class);
+    }
 }

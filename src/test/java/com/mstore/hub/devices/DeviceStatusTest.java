@@ -175,6 +175,54 @@ class DeviceStatusTest {
         }
     }
 
+    /**
+     * Anyone who may publish on MQTT could fill Redis with made-up device ids: beyond the cap of new
+     * ids per window, a new device is refused (too-many-new-devices), while known devices go on.
+     */
+    @Test
+    void newDeviceIdsBeyondTheCapAreRefusedAndKnownOnesGoOn() throws Exception {
+        settings.put("mstore.devices.max-new-per-window", "5");
+        // a window length of this run's own: the counter is shared by every hub on this Redis
+        settings.put("mstore.devices.new-window", String.valueOf(3_600_000 + (long) (Math.random() * 1_000_000)));
+        device.subscribe(deadLetterTopic);
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            for (int i = 0; i < 8; i++) {
+                publishStatus("POS-NEW-" + run + "-" + i, true, 50, Instant.now());
+            }
+            await().atMost(PATIENCE).until(() -> device.received().size() == 3);
+            assertThat(redis.keys("mstore:device:POS-NEW-" + run + "-*")).hasSize(5);
+            assertThat(device.received()).allSatisfy(dead ->
+                    assertThat(dead.userProperty("mstore-error-reason")).isEqualTo("too-many-new-devices"));
+            // a device the registry knows is no new id
+            publishStatus("POS-NEW-" + run + "-0", true, 7, Instant.now());
+            await().atMost(PATIENCE).until(() -> "7".equals(redis.hget("mstore:device:POS-NEW-" + run + "-0", "batteryLevel")));
+            assertThat(device.received()).hasSize(3);
+        }
+    }
+
+    /**
+     * The registry stays bounded: a device marked offline leaves the sweep's index (a sweep reads
+     * only devices that went silent since the last one), and one not heard from for the retention
+     * leaves the registry.
+     */
+    @Test
+    void aSilentDeviceLeavesTheSweepsIndexAndExpiresAfterTheRetention() throws Exception {
+        settings.put("mstore.devices.offline-after", "1s");
+        settings.put("mstore.devices.sweep-interval-ms", "200");
+        settings.put("mstore.devices.retention", "4s");
+        String id = "POS-GONE-" + run;
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            publishStatus(id, true, 70, Instant.now());
+            awaitDevice(hub, id);
+            assertThat(redis.zscore("mstore:devices:last-seen", id)).isNotNull();
+            assertThat(redis.pttl("mstore:device:" + id)).isBetween(1L, 4000L);
+            await().atMost(PATIENCE).until(() -> "false".equals(redis.hget("mstore:device:" + id, "online")));
+            assertThat(redis.zscore("mstore:devices:last-seen", id)).isNull();
+            await().atMost(PATIENCE).until(() -> !redis.exists("mstore:device:" + id));
+            assertThat(hub.get("/api/devices/" + id).statusCode()).isEqualTo(404);
+        }
+    }
+
     @Test
     void aDeviceThatGoesSilentIsMarkedOffline() throws Exception {
         settings.put("mstore.devices.offline-after", "2s");
