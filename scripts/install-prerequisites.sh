@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Installs what `make run` and `make test` need on a Debian machine, and nothing that is there already:
-# a JDK 17, nats-server and rabbitmq-server (the other brokers run inside the JVM).
+# a JDK 17, nats-server and rabbitmq-server (the other brokers run inside the JVM), and Go with the
+# Go backend's own client libraries (GoBackendInteropTest builds a program with them, GOPATH mode).
 set -euo pipefail
 
 missing=()
 command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+command -v go >/dev/null 2>&1 || missing+=(golang-go)
+for library in github.com/nats-io/nats.go:golang-github-nats-io-go-nats-dev \
+               github.com/streadway/amqp:golang-github-streadway-amqp-dev \
+               github.com/eclipse/paho.mqtt.golang:golang-github-eclipse-paho.mqtt.golang-dev \
+               github.com/segmentio/kafka-go:golang-github-segmentio-kafka-go-dev \
+               gopkg.in/redis.v5:golang-gopkg-redis.v5-dev; do
+  [ -d "/usr/share/gocode/src/${library%%:*}" ] || missing+=("${library##*:}")
+done
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}"
