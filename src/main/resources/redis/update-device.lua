@@ -4,7 +4,8 @@
 -- counter of new device ids in the current window
 -- ARGV: deviceId, online ("true"/"false"), batteryLevel ("" when absent), lastSeen (RFC 3339), lastSeen millis,
 --       updatedAt (RFC 3339), low-battery threshold, branchId ("" when absent), retention millis,
---       new device ids allowed per window, window millis
+--       new device ids allowed per window, window millis, the status's session (connectedAt millis,
+--       "" when it names none), "1" when the status carried its own lastSeen ("0": a last will)
 -- A status older than the one stored is ignored. Returns {applied (0/1, or -1 when the device is
 -- new and the window's new ids are used up), notifyLowBattery (0/1)}: the low-battery
 -- notification is due once when the level drops below the threshold, and again only after it has
@@ -22,6 +23,14 @@ local storedMillis = tonumber(redis.call('HGET', KEYS[1], 'lastSeenMillis') or '
 local millis = tonumber(ARGV[5])
 if millis < storedMillis then
   return {0, 0}
+end
+-- a last will of a session older than the stored status's: the device came back meanwhile
+local storedSession = tonumber(redis.call('HGET', KEYS[1], 'connectedAtMillis') or '-1')
+if ARGV[12] ~= '' and tonumber(ARGV[12]) < storedSession and ARGV[13] == '0' then
+  return {0, 0}
+end
+if ARGV[12] ~= '' and tonumber(ARGV[12]) > storedSession then
+  redis.call('HSET', KEYS[1], 'connectedAtMillis', ARGV[12])
 end
 redis.call('HSET', KEYS[1], 'deviceId', ARGV[1], 'online', ARGV[2], 'lastSeen', ARGV[4],
   'lastSeenMillis', ARGV[5], 'updatedAt', ARGV[6])

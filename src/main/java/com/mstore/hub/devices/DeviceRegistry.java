@@ -73,12 +73,20 @@ public class DeviceRegistry {
     /**
      * Applies a status; an older one than stored is ignored. Returns true when this status took the
      * battery below the threshold (the one moment a low-battery notification is due).
+     *
+     * <p>A status without {@code lastSeen} is a device's last will (its payload is fixed when the
+     * device connects, so it cannot say when the connection was lost): it counts as "now", unless
+     * it names its session ({@code connectedAt}) and the registry holds a status of a later
+     * session: then the will waited somewhere (a restarting instance's session, a slow broker)
+     * while the device came back, and it is ignored.
      */
     @SuppressWarnings("unchecked")
     public boolean apply(@ExchangeProperty("status") DeviceStatus status) {
         Instant now = clock.instant();
-        // a status without lastSeen (a device's last will, set at connect time) counts as "now"
-        Instant lastSeen = status.lastSeen() == null || status.lastSeen().isNull() ? now : timestamps.read(status.lastSeen(), "lastSeen");
+        boolean timed = status.lastSeen() != null && !status.lastSeen().isNull();
+        Instant lastSeen = timed ? timestamps.read(status.lastSeen(), "lastSeen") : now;
+        String session = status.connectedAt() == null || status.connectedAt().isNull() ? ""
+                : String.valueOf(timestamps.read(status.connectedAt(), "connectedAt").toEpochMilli());
         long window = now.toEpochMilli() / limits.windowMillis();
         List<Long> result = redis.execute(UPDATE, List.of(key(status.deviceId()), LAST_SEEN_INDEX,
                 NEW_DEVICES + limits.windowMillis() + ":" + window),
@@ -87,7 +95,7 @@ public class DeviceRegistry {
                 lastSeen.toString(), String.valueOf(lastSeen.toEpochMilli()), now.toString(),
                 String.valueOf(lowBatteryThreshold), status.branchId() == null ? "" : String.valueOf(status.branchId()),
                 String.valueOf(limits.retentionMillis()), String.valueOf(limits.newDevicesPerWindow()),
-                String.valueOf(limits.windowMillis()));
+                String.valueOf(limits.windowMillis()), session, timed ? "1" : "0");
         if (result != null && !result.isEmpty() && result.get(0) == -1L) {
             throw new RejectedMessageException("too-many-new-devices", "device " + status.deviceId()
                     + " is new, and " + limits.newDevicesPerWindow() + " new devices have registered in the last "

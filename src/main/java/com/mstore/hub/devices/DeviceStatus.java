@@ -5,9 +5,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** A status a POS device publishes on devices/{deviceId}/status (CONTRACTS.md section 4). */
+/**
+ * A status a POS device publishes on devices/{deviceId}/status (CONTRACTS.md section 4).
+ * {@code connectedAt}, optional, names the device's MQTT session by the time it connected: a device
+ * sets it in its statuses and in its last will, so a will from an older session can be told apart.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record DeviceStatus(String deviceId, boolean online, Integer batteryLevel, JsonNode lastSeen, Long branchId) {
+public record DeviceStatus(String deviceId, boolean online, Integer batteryLevel, JsonNode lastSeen, Long branchId,
+                           JsonNode connectedAt) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -246,6 +246,34 @@ class DeviceStatusTest {
         }
     }
 
+    /**
+     * A last will that waited (in a restarting instance's session, say) while its device came back
+     * on a new connection: it names its session (connectedAt), older than the one the registry
+     * holds, and is ignored; the current session's will marks the device offline.
+     */
+    @Test
+    void aLastWillFromAnOlderSessionDoesNotTakeTheDeviceOffline() throws Exception {
+        String id = "POS-SESSION-" + run;
+        Instant firstSession = Instant.now().minusSeconds(60);
+        Instant secondSession = Instant.now().minusSeconds(10);
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            device.publish("devices/" + id + "/status", """
+                    {"deviceId": "%s", "online": true, "lastSeen": "%s", "connectedAt": "%s"}"""
+                    .formatted(id, Instant.now().minusSeconds(5), secondSession));
+            assertThat(awaitDevice(hub, id).get("online").asBoolean()).isTrue();
+            device.publish("devices/" + id + "/status", """
+                    {"deviceId": "%s", "online": false, "connectedAt": "%s"}""".formatted(id, firstSession));
+            // statuses are handled in order: once this one is in, the stale will has been handled
+            publishStatus("POS-SESSION-MARK-" + run, true, 50, Instant.now());
+            awaitDevice(hub, "POS-SESSION-MARK-" + run);
+            assertThat(JSON.readTree(hub.get("/api/devices/" + id).body()).get("online").asBoolean()).isTrue();
+
+            device.publish("devices/" + id + "/status", """
+                    {"deviceId": "%s", "online": false, "connectedAt": "%s"}""".formatted(id, secondSession));
+            await().atMost(PATIENCE).until(() -> !JSON.readTree(hub.get("/api/devices/" + id).body()).get("online").asBoolean());
+        }
+    }
+
     @Test
     void aBatteryDroppingBelowTheThresholdGivesExactlyOneNotificationToTheBranchsUsers() throws Exception {
         String id = "POS-BATT-" + run;
