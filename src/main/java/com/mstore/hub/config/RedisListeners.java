@@ -29,12 +29,12 @@ public class RedisListeners implements CamelConfiguration, CamelContextAware {
 
     @BindToRegistry(value = "cacheInvalidationListener", destroyMethod = "destroy")
     public BoundedListenerContainer cacheInvalidationListener() {
-        return new BoundedListenerContainer("cache-invalidation", connections(), cacheThreads, queueCapacity, metrics());
+        return new BoundedListenerContainer("cache-invalidation", connections(), cacheThreads, queueCapacity, this::metrics);
     }
 
     @BindToRegistry(value = "notificationListener", destroyMethod = "destroy")
     public BoundedListenerContainer notificationListener() {
-        return new BoundedListenerContainer("user-notifications", connections(), 1, queueCapacity, metrics());
+        return new BoundedListenerContainer("user-notifications", connections(), 1, queueCapacity, this::metrics);
     }
 
     /** Bound by BrokerConnections, which HubApplication configures first. */

@@ -1,17 +1,22 @@
 package com.mstore.hub.redis;
 
+import java.util.Collection;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.Topic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
@@ -31,12 +36,14 @@ public class BoundedListenerContainer extends RedisMessageListenerContainer {
     private static final Logger LOG = LoggerFactory.getLogger(BoundedListenerContainer.class);
 
     private final ThreadPoolExecutor workers;
+    private final String flow;
+    private final Supplier<MeterRegistry> metrics;
+    private final AtomicReference<Counter> dropped = new AtomicReference<>();
 
     public BoundedListenerContainer(String flow, RedisConnectionFactory connections, int threads, int queueCapacity,
-            MeterRegistry metrics) {
-        Counter dropped = Counter.builder("mstore_redis_listener_dropped").baseUnit("messages")
-                .description("Redis pub/sub messages dropped because the flow's queue was full").tag("flow", flow)
-                .register(metrics);
+            Supplier<MeterRegistry> metrics) {
+        this.flow = flow;
+        this.metrics = metrics;
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(queueCapacity),
                 task -> {
@@ -44,17 +51,35 @@ public class BoundedListenerContainer extends RedisMessageListenerContainer {
                     thread.setDaemon(true);
                     return thread;
                 },
-                dropAndCount(flow, queueCapacity, dropped));
+                dropAndCount(flow, queueCapacity, this::droppedCounter));
         setConnectionFactory(connections);
         setTaskExecutor(workers);
         afterPropertiesSet();
         start();
     }
 
-    private static RejectedExecutionHandler dropAndCount(String flow, int queueCapacity, Counter dropped) {
+    /**
+     * Registered when the flow's route subscribes, not when the container is made: the hub's
+     * metrics registry gets its filters after the beans exist, and a meter registered before them
+     * makes Micrometer warn at every start.
+     */
+    @Override
+    public void addMessageListener(MessageListener listener, Collection<? extends Topic> topics) {
+        droppedCounter();
+        super.addMessageListener(listener, topics);
+    }
+
+    private Counter droppedCounter() {
+        return dropped.updateAndGet(existing -> existing != null ? existing
+                : Counter.builder("mstore_redis_listener_dropped").baseUnit("messages")
+                        .description("Redis pub/sub messages dropped because the flow's queue was full").tag("flow", flow)
+                        .register(metrics.get()));
+    }
+
+    private static RejectedExecutionHandler dropAndCount(String flow, int queueCapacity, Supplier<Counter> dropped) {
         AtomicLong drops = new AtomicLong();
         return (task, executor) -> {
-            dropped.increment();
+            dropped.get().increment();
             long count = drops.incrementAndGet();
             if (count == 1 || count % 1000 == 0) {
                 LOG.warn("Redis {} listener: {} queued messages is the limit (mstore.redis.listener-queue-capacity); "
