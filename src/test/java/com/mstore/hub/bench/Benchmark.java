@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * --latency-rate per second at most (200), --footprint-messages N (10000) audited by the hub process after
  * --idle-seconds (5) idle, --flows (the first words of the flows to run; all by default),
  * --out DIR (target/bench), --smtp sink|local (mails go to a minimal SMTP server that keeps nothing, or
- * to the local brokers' GreenMail; sink by default), --smoke (about a minute, for make test).
+ * to the local brokers' GreenMail; sink by default), --compare FILE (an earlier results.json: prints each
+ * flow's ratio change against it, after the run), --smoke (about a minute, for make test).
  */
 public final class Benchmark {
 
@@ -34,7 +35,7 @@ public final class Benchmark {
     static final int TRANSACTION_BATCH = 500;
 
     record Options(int runs, int messages, int latencyMessages, int latencyRate, Path out, int footprintMessages,
-                   int idleSeconds, List<String> flows, String smtp) {
+                   int idleSeconds, List<String> flows, String smtp, Path compare) {
 
         static Options parse(String... args) {
             Map<String, String> given = new HashMap<>();
@@ -58,7 +59,8 @@ public final class Benchmark {
                     Integer.parseInt(given.getOrDefault("--footprint-messages", "10000")),
                     Integer.parseInt(given.getOrDefault("--idle-seconds", "5")),
                     List.of(given.getOrDefault("--flows", "transactions,order.get,email,device,cache").split(",")),
-                    given.getOrDefault("--smtp", "sink"));
+                    given.getOrDefault("--smtp", "sink"),
+                    given.containsKey("--compare") ? Path.of(given.get("--compare")) : null);
         }
     }
 
@@ -66,11 +68,16 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        var earlier = options.compare() == null ? null : Comparison.read(options.compare());
         Results results;
         try (LocalBrokers brokers = LocalBrokers.reuseOrStartOnFreePorts(LocalBrokers.PortPlan.standard())) {
-            results = run(Options.parse(args), brokers.hubSettings());
+            results = run(options, brokers.hubSettings());
         }
         System.out.println(results.markdown());
+        if (earlier != null) {
+            System.out.println(Comparison.of(options.compare(), earlier, options.out().resolve("results.json")));
+        }
         // the in-JVM brokers and clients leave non-daemon threads behind
         System.exit(0);
     }
