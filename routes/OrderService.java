@@ -6,7 +6,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeTimedOutException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.jsonvalidator.JsonValidationException;
 
 /**
  * Flow 2 (CONTRACTS.md section 2): orders over NATS.
@@ -75,10 +74,10 @@ public class OrderService extends RouteBuilder {
         from("nats:{{mstore.orders.request-subject}}?queueName={{mstore.orders.request-queue-group}}&exchangePattern=InOut&" + RECONNECT)
                 .routeId("order-get")
                 .doTry()
-                    .setBody(method("inboundJson", "canonical(${body}, 'order-request', {{mstore.orders.max-request-bytes}})"))
-                    .to("json-validator:schemas/order-request.schema.json")
+                    // size limit, strict parsing, canonical names and the schema, in one pass over the body
+                    .process("orderRequestIntake")
                     .bean("orderRepository", "answer")
-                .doCatch(RejectedMessageException.class, JsonValidationException.class)
+                .doCatch(RejectedMessageException.class)
                     .setBody(constant(OrderReplies.invalidRequest()))
                 .doCatch(Exception.class)
                     .log(LoggingLevel.ERROR, "order.get could not be answered: ${exception.message}")

@@ -103,6 +103,14 @@ public class FlowBeans implements CamelConfiguration {
     @PropertyInject("mstore.cache.max-payload-bytes")
     private int cacheInvalidationMaxBytes;
 
+    @PropertyInject("mstore.orders.max-request-bytes")
+    private int orderRequestMaxBytes;
+
+    @BindToRegistry("orderRequestIntake")
+    public InboundJson.Intake orderRequestIntake() {
+        return new InboundJson.Intake("order-request", orderRequestMaxBytes);
+    }
+
     @BindToRegistry("deviceStatusIntake")
     public InboundJson.Intake deviceStatusIntake() {
         return new InboundJson.Intake("device-status", deviceStatusMaxBytes);

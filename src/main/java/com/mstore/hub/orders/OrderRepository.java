@@ -76,7 +76,12 @@ public class OrderRepository {
 
     /** The reply to an order.get request (canonical JSON): the order, or "Order not found". */
     public String answer(String canonicalRequest) throws Exception {
-        String orderId = JSON.readTree(canonicalRequest).get("orderId").asText();
+        return answer(JSON.readTree(canonicalRequest));
+    }
+
+    /** As {@link #answer(String)}, from the parsed tree the intake step leaves. */
+    public String answer(JsonNode request) {
+        String orderId = request.get("orderId").asText();
         String order = find(orderId);
         return order != null ? order : OrderReplies.notFound(orderId);
     }
