@@ -37,7 +37,10 @@ public final class BrokerTrust {
     public static BrokerTrust of(String caFile) {
         try {
             if (caFile == null || caFile.isBlank()) {
-                return new BrokerTrust(null, new HostnameCheckingSslContext(SSLContext.getDefault()));
+                SSLContext jvmDefault = SSLContext.getDefault();
+                // a hub started before in this JVM (tests, dev mode) may have installed one already
+                return new BrokerTrust(null, jvmDefault instanceof HostnameCheckingSslContext checking ? checking
+                        : new HostnameCheckingSslContext(jvmDefault));
             }
             Path pem = Path.of(caFile.trim());
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
