@@ -46,7 +46,8 @@ public class FlowSummary {
         if (active.isEmpty()) {
             return null;
         }
-        String line = "Last " + intervalMillis / 1000 + " s: " + active;
+        String interval = intervalMillis % 1000 == 0 ? intervalMillis / 1000 + " s" : intervalMillis + " ms";
+        String line = "Last " + interval + ": " + active;
         LOG.info(line);
         return line;
     }

@@ -223,6 +223,36 @@ class DeviceStatusTest {
         }
     }
 
+    /** Statuses are logged at DEBUG one by one, and counted in the periodic INFO summary. */
+    @Test
+    void theFlowSummaryCountsTheStatusesHandled() throws Exception {
+        settings.put("mstore.logging.summary-interval-ms", "500");
+        var logs = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        logs.list = new java.util.concurrent.CopyOnWriteArrayList<>();
+        logs.start();
+        var summary = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("com.mstore.hub.flows");
+        summary.addAppender(logs);
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            for (int i = 0; i < 3; i++) {
+                publishStatus("POS-SUM-" + run + "-" + i, true, 60, Instant.now());
+            }
+            for (int i = 0; i < 3; i++) {
+                awaitDevice(hub, "POS-SUM-" + run + "-" + i);
+            }
+            await().atMost(PATIENCE).until(() -> logs.list.stream().mapToLong(event -> deviceStatusesIn(event.getFormattedMessage()))
+                    .sum() >= 3);
+            assertThat(logs.list).allMatch(event -> event.getFormattedMessage().startsWith("Last 500 ms: "));
+        } finally {
+            summary.detachAppender(logs);
+        }
+    }
+
+    /** "device-status 3 done" in a summary line, as a number. */
+    private static long deviceStatusesIn(String line) {
+        var matcher = java.util.regex.Pattern.compile("device-status (\\d+) done").matcher(line);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
     @Test
     void aDeviceThatGoesSilentIsMarkedOffline() throws Exception {
         settings.put("mstore.devices.offline-after", "2s");
