@@ -55,7 +55,7 @@ public class ApiAuthentication implements CamelConfiguration {
         }
         Set<String> keys = Set.copyOf(Arrays.stream(apiKeys.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList());
         if (keys.isEmpty()) {
-            LOG.warn("No API key configured (mstore.http.api-keys, env MSTORE_HTTP_API_KEYS): every /api and /ws request is refused");
+            LOG.warn("No API key configured (mstore.http.api-keys, env MSTORE_HTTP_API_KEYS): every /api request is refused (notification sockets take user tokens)");
         }
         if (!userTokenSecret.isBlank() && userTokenSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
             throw new com.mstore.hub.config.InvalidSettingException("mstore.http.user-token-secret", null,
