@@ -260,6 +260,13 @@ public class AuditLog implements AutoCloseable, CamelContextAware {
         } catch (KafkaException e) {
             abort(kafka);
             throw e;
+        } catch (IllegalStateException invalidState) {
+            // the producer's own state refuses the call: an epoch bump it began after an earlier
+            // abort (Kafka away) had not finished, and seen after a broker restart it never did.
+            // A new producer's initTransactions settles whatever this one left open.
+            closeProducer();
+            throw new KafkaException("the audit producer was left unusable (" + invalidState.getMessage()
+                    + "); a new one is made for the next attempt", invalidState);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abort(kafka);
@@ -294,7 +301,7 @@ public class AuditLog implements AutoCloseable, CamelContextAware {
     private void abort(Producer<String, byte[]> kafka) {
         try {
             kafka.abortTransaction();
-        } catch (KafkaException abortFailed) {
+        } catch (KafkaException | IllegalStateException abortFailed) {
             closeProducer();
         }
     }
