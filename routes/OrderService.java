@@ -13,7 +13,8 @@ import org.apache.camel.builder.RouteBuilder;
  *    state of each order in Redis (mstore:order:{orderId}); an older event never overwrites a newer one;
  *  - the order.get service (queue group order-service): the order, "Order not found" or "Invalid request";
  *  - the HTTP gateway GET /api/orders/{orderId}: asks order.get and answers 200, 404, 504 or 503.
- * Bad events go to subject orders.dlq with the reason in NATS headers.
+ * Bad events go to subject orders.dlq with the reason in NATS headers. The event routes form the
+ * route group "orders", the flow their dead letters are filed under (routes/dead-letters.camel.yaml).
  */
 public class OrderService extends RouteBuilder {
 
@@ -31,6 +32,7 @@ public class OrderService extends RouteBuilder {
     private void orderReadModel() {
         from("nats:{{mstore.orders.created-subject}}?queueName={{mstore.orders.events-queue-group}}&" + RECONNECT)
                 .routeId("orders-created")
+                .routeGroup("orders")
                 .routeConfigurationId("mstore-error-handling")
                 .to("direct:apply-order-event")
                 .filter(simple("${exchangeProperty.orderEvent.hasCustomerEmail()}"))
@@ -41,6 +43,7 @@ public class OrderService extends RouteBuilder {
 
         from("nats:{{mstore.orders.updated-subject}}?queueName={{mstore.orders.events-queue-group}}&" + RECONNECT)
                 .routeId("orders-updated")
+                .routeGroup("orders")
                 .routeConfigurationId("mstore-error-handling")
                 .to("direct:apply-order-event");
 
@@ -56,6 +59,7 @@ public class OrderService extends RouteBuilder {
 
         from("nats:{{mstore.orders.reserved-subject}}?queueName={{mstore.orders.events-queue-group}}&" + RECONNECT)
                 .routeId("inventory-reserved")
+                .routeGroup("orders")
                 .routeConfigurationId("mstore-error-handling")
                 .setProperty("mstoreDeadLetterUri", constant("direct:order-event-dead-letter"))
                 .setBody(method("inboundJson", "canonical(${body}, 'inventory-reservation', {{mstore.orders.max-payload-bytes}})"))

@@ -128,10 +128,7 @@ public class FlowBeans implements CamelConfiguration {
 
     @BindToRegistry("flowSummary")
     public com.mstore.hub.metrics.FlowSummary flowSummary(org.apache.camel.CamelContext context) {
-        io.micrometer.core.instrument.MeterRegistry metrics = context.getRegistry()
-                .lookupByNameAndType("metricsRegistry", io.micrometer.core.instrument.MeterRegistry.class);
-        return new com.mstore.hub.metrics.FlowSummary(metrics != null ? metrics
-                : new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        return new com.mstore.hub.metrics.FlowSummary(com.mstore.hub.metrics.MetricsRegistry.of(context));
     }
 
     @BindToRegistry("redeliveryCounter")
@@ -197,6 +194,14 @@ public class FlowBeans implements CamelConfiguration {
     @BindToRegistry("notificationChannels")
     public NotificationChannels notificationChannels() {
         return new NotificationChannels();
+    }
+
+    @PropertyInject("mstore.instance-id")
+    private String instanceId;
+
+    @BindToRegistry("notificationDedupe")
+    public com.mstore.hub.notifications.NotificationDedupe notificationDedupe(StringRedisTemplate redisTemplate) {
+        return new com.mstore.hub.notifications.NotificationDedupe(redisTemplate, instanceId, Duration.ofSeconds(dedupeTtlSeconds));
     }
 
     /**

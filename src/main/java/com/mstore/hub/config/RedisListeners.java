@@ -44,8 +44,7 @@ public class RedisListeners implements CamelConfiguration, CamelContextAware {
 
     /** The hub's Prometheus registry; a context without metrics (the route-file checks) counts into a private one. */
     private MeterRegistry metrics() {
-        MeterRegistry registry = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
-        return registry != null ? registry : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        return com.mstore.hub.metrics.MetricsRegistry.of(context);
     }
 
     @Override

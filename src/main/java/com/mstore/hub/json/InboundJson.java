@@ -56,6 +56,11 @@ public final class InboundJson {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
+    /** The strict parsing above, for other JSON the hub is sent (an API request body, say). */
+    public static com.fasterxml.jackson.databind.ObjectReader strictReader() {
+        return MAPPER.reader();
+    }
+
     /** A payload kind's schema: its validator, and its field names by their folded spelling. */
     private record Schema(JsonSchema validator, Map<String, String> fieldsByFoldedName) {
     }

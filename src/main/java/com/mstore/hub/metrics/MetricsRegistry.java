@@ -28,6 +28,13 @@ public class MetricsRegistry implements CamelConfiguration {
     @PropertyInject("mstore.metrics.processing-time-buckets-ms")
     private String bucketsMs;
 
+    /** The hub's registry; a private one where there is none (a test context without camel-micrometer). */
+    public static io.micrometer.core.instrument.MeterRegistry of(CamelContext context) {
+        io.micrometer.core.instrument.MeterRegistry registry =
+                context.getRegistry().lookupByNameAndType(NAME, io.micrometer.core.instrument.MeterRegistry.class);
+        return registry != null ? registry : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    }
+
     @Override
     public void configure(CamelContext context) {
         double[] bucketsNanos = Arrays.stream(bucketsMs.split(","))

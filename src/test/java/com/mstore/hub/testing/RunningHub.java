@@ -88,7 +88,11 @@ public final class RunningHub implements AutoCloseable {
         int httpPort = FreePorts.one();
         Main main = HubApplication.newMain();
         main.addOverrideProperty("mstore.http.port", String.valueOf(httpPort));
-        main.addOverrideProperty("mstore.instance-id", "test-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        String instance = "test-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        main.addOverrideProperty("mstore.instance-id", instance);
+        // each hub its own dead-letter store and read-back group, unless a test shares them on purpose
+        main.addOverrideProperty("mstore.dead-letters.key-prefix", "mstore:dead-letters:" + instance);
+        main.addOverrideProperty("mstore.dead-letters.transactions-consumer-group", "mstore-dead-letters-" + instance);
         main.addOverrideProperty("mstore.devices.share-group", "test-" + RUN);
         main.addOverrideProperty("mstore.devices.session-expiry-seconds", "30");
         main.addOverrideProperty("mstore.http.api-keys", TEST_API_KEY);

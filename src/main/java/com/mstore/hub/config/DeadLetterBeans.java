@@ -1,0 +1,85 @@
+package com.mstore.hub.config;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import com.mstore.hub.deadletters.DeadLetterApi;
+import com.mstore.hub.deadletters.DeadLetterCapture;
+import com.mstore.hub.deadletters.DeadLetterMetrics;
+import com.mstore.hub.deadletters.DeadLetterReplay;
+import com.mstore.hub.deadletters.DeadLetterStore;
+import com.mstore.hub.metrics.MetricsRegistry;
+import com.mstore.hub.rabbitmq.RabbitPublisher;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/** The dead-letter store, what files dead letters in it, and the API that lists and replays them (mstore.dead-letters.*). */
+@Configuration
+public class DeadLetterBeans implements CamelConfiguration {
+
+    @PropertyInject("mstore.dead-letters.key-prefix")
+    private String keyPrefix;
+
+    @PropertyInject("mstore.dead-letters.max-per-flow")
+    private int maxPerFlow;
+
+    @PropertyInject("mstore.dead-letters.max-body-bytes")
+    private int maxBodyBytes;
+
+    @PropertyInject("mstore.dead-letters.list-body-chars")
+    private int listBodyChars;
+
+    @PropertyInject("mstore.dead-letters.replay-timeout-ms")
+    private long replayTimeoutMs;
+
+    @PropertyInject("mstore.dedupe.ttl-seconds")
+    private long dedupeTtlSeconds;
+
+    @PropertyInject("mstore.emails.queue")
+    private String emailQueue;
+
+    @PropertyInject("mstore.devices.client-id")
+    private String devicesClientId;
+
+    @BindToRegistry("deadLetterStore")
+    public DeadLetterStore deadLetterStore(StringRedisTemplate redisTemplate) {
+        return new DeadLetterStore(redisTemplate, keyPrefix, maxPerFlow, dedupeTtlSeconds);
+    }
+
+    @BindToRegistry("deadLetterMetrics")
+    public DeadLetterMetrics deadLetterMetrics(CamelContext context, DeadLetterStore deadLetterStore) {
+        return new DeadLetterMetrics(MetricsRegistry.of(context), deadLetterStore);
+    }
+
+    @BindToRegistry("deadLetterCapture")
+    public DeadLetterCapture deadLetterCapture(DeadLetterStore deadLetterStore, DeadLetterMetrics deadLetterMetrics) {
+        return new DeadLetterCapture(deadLetterStore, deadLetterMetrics, maxBodyBytes, emailQueue);
+    }
+
+    @BindToRegistry("deadLetterApi")
+    public DeadLetterApi deadLetterApi(CamelContext context, DeadLetterStore deadLetterStore, DeadLetterMetrics deadLetterMetrics,
+                                       RabbitPublisher rabbitPublisher, StringRedisTemplate redisTemplate) {
+        DeadLetterReplay replay = new DeadLetterReplay(context, rabbitPublisher, redisTemplate,
+                Duration.ofMillis(replayTimeoutMs), devicesClientId + "-replay");
+        return new DeadLetterApi(deadLetterStore, replay, deadLetterMetrics, listBodyChars, maxBodyBytes, Clock.systemUTC());
+    }
+
+    @BindToRegistry("flowActivity")
+    public com.mstore.hub.console.FlowActivity flowActivity(CamelContext context, DeadLetterStore deadLetterStore) {
+        return new com.mstore.hub.console.FlowActivity(context, MetricsRegistry.of(context), deadLetterStore);
+    }
+
+    @BindToRegistry("consolePage")
+    public com.mstore.hub.console.ConsolePage consolePage() {
+        return new com.mstore.hub.console.ConsolePage();
+    }
+
+    @Override
+    public void configure(CamelContext camelContext) {
+        // beans only
+    }
+}

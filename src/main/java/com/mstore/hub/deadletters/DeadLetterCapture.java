@@ -1,0 +1,153 @@
+package com.mstore.hub.deadletters;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.mstore.hub.errors.FailureHeaders;
+import com.mstore.hub.tracing.TraceContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Route;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.nats.NatsConstants;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
+import org.apache.camel.component.redis.RedisConstants;
+import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Files each dead letter in the {@link DeadLetterStore}, once the flow's own dead-letter target has
+ * taken it (routes/error-handling.camel.yaml): under the flow of the route that received it (its
+ * route group), with the source read from the headers its broker's consumer set.
+ *
+ * <p>The transactions flow writes its dead letters to Kafka inside its batch transactions, so they
+ * are kept from what {@code transactions.dlq} committed ({@link #keepFromKafka}), never from the
+ * failing exchange: an aborted batch's dead letters are not dead letters.
+ *
+ * <p>Keeping never fails the flow: its dead letter is already at the flow's target, and failing now
+ * would have the broker deliver it again and dead-letter it twice. What could not be kept is logged
+ * with its reason and counted ({@code mstore_dead_letters_not_kept_total{flow}}).
+ */
+public class DeadLetterCapture {
+
+    private static final Logger LOG = LoggerFactory.getLogger("com.mstore.hub.dead-letter");
+    /** Set by a dead-letter target that handed the message back to its source instead of taking it. */
+    public static final String RETURNED_TO_SOURCE = "mstoreDeadLetterReturnedToSource";
+
+    private final DeadLetterStore store;
+    private final DeadLetterMetrics metrics;
+    private final int maxBodyBytes;
+    private final String emailQueue;
+
+    public DeadLetterCapture(DeadLetterStore store, DeadLetterMetrics metrics, int maxBodyBytes, String emailQueue) {
+        this.store = store;
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
+        this.emailQueue = emailQueue;
+    }
+
+    /** Called with the failed exchange after the flow's dead-letter target took it. */
+    public void keep(Exchange exchange) {
+        // the route that received the message: a step it called (direct:) may have failed instead
+        String routeId = exchange.getFromRouteId();
+        Route route = routeId == null ? null : exchange.getContext().getRoute(routeId);
+        String group = route == null ? null : route.getGroup();
+        DeadLetterFlow flow = group == null ? null : DeadLetterFlow.named(group).orElse(null);
+        if (flow == null) {
+            LOG.error("A dead letter of route {} was not kept: the route names no flow as its group (one of {})", routeId,
+                    Arrays.stream(DeadLetterFlow.values()).map(DeadLetterFlow::id).toList());
+            metrics.notKept(group == null ? "none" : group);
+            return;
+        }
+        if (flow.broker() == DeadLetterFlow.Broker.KAFKA || exchange.getProperty(RETURNED_TO_SOURCE, false, Boolean.class)) {
+            return;
+        }
+        Message in = exchange.getMessage();
+        byte[] body = in.getBody(byte[].class);
+        keep(new DeadLetter.New(flow, header(in, FailureHeaders.REASON), header(in, FailureHeaders.MESSAGE),
+                sourceOf(flow, in), failedAt(in), TraceContext.traceId(exchange), cut(body), body != null && body.length > maxBodyBytes), null);
+    }
+
+    /** Called with each record read back from the transactions dead-letter topic (read_committed). */
+    public void keepFromKafka(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("topic", header(in, FailureHeaders.SOURCE_TOPIC));
+        source.put("partition", number(header(in, FailureHeaders.SOURCE_PARTITION)));
+        source.put("offset", number(header(in, FailureHeaders.SOURCE_OFFSET)));
+        source.put("key", header(in, KafkaConstants.KEY));
+        byte[] body = in.getBody(byte[].class);
+        String seenAs = header(in, KafkaConstants.TOPIC) + ":" + header(in, KafkaConstants.PARTITION) + ":" + header(in, KafkaConstants.OFFSET);
+        keep(new DeadLetter.New(DeadLetterFlow.TRANSACTIONS, header(in, FailureHeaders.REASON), header(in, FailureHeaders.MESSAGE),
+                source, failedAt(in), TraceContext.traceIdOf(header(in, TraceContext.TRACEPARENT)), cut(body),
+                "true".equals(header(in, "mstore-body-truncated")) || (body != null && body.length > maxBodyBytes)), seenAs);
+    }
+
+    private void keep(DeadLetter.New letter, String seenAs) {
+        try {
+            DeadLetterStore.Kept kept = store.keep(letter, seenAs);
+            if (kept.dropped() > 0) {
+                LOG.warn("Dropped the {} oldest dead letter(s) of flow {} to keep the newest (mstore.dead-letters.max-per-flow)",
+                        kept.dropped(), letter.flow().id());
+                metrics.dropped(letter.flow(), kept.dropped());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("A dead letter of flow {} ({}: {}) could not be kept for the dead-letter API: {}", letter.flow().id(),
+                    letter.reason(), letter.message(), e.getMessage());
+            metrics.notKept(letter.flow().id());
+            if (seenAs != null) {
+                throw e; // read from a topic: left uncommitted and read again
+            }
+        }
+    }
+
+    private Map<String, Object> sourceOf(DeadLetterFlow flow, Message in) {
+        Map<String, Object> source = new LinkedHashMap<>();
+        switch (flow.broker()) {
+            case NATS -> source.put("subject", header(in, NatsConstants.NATS_SUBJECT));
+            case RABBITMQ -> {
+                String routingKey = header(in, SpringRabbitMQConstants.ROUTING_KEY);
+                source.put("queue", routingKey == null || routingKey.isEmpty() ? emailQueue : routingKey);
+                source.put("messageId", header(in, SpringRabbitMQConstants.MESSAGE_ID));
+                source.put("priority", in.getHeader(SpringRabbitMQConstants.PRIORITY, Integer.class));
+            }
+            case MQTT -> source.put("topic", header(in, PahoMqtt5Constants.MQTT_TOPIC));
+            case REDIS -> source.put("channel", header(in, RedisConstants.CHANNEL));
+            case KAFKA -> throw new IllegalStateException("Kafka dead letters are kept from their topic");
+        }
+        return source;
+    }
+
+    private byte[] cut(byte[] body) {
+        if (body == null) {
+            return new byte[0];
+        }
+        return body.length > maxBodyBytes ? Arrays.copyOf(body, maxBodyBytes) : body;
+    }
+
+    private static String failedAt(Message in) {
+        String at = header(in, FailureHeaders.FAILED_AT);
+        return at == null ? Instant.now().toString() : at;
+    }
+
+    private static Long number(String text) {
+        try {
+            return text == null ? null : Long.valueOf(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A header as text: Kafka's arrive as bytes. */
+    static String header(Message in, String name) {
+        Object value = in.getHeader(name);
+        if (value == null) {
+            return null;
+        }
+        return value instanceof byte[] raw ? new String(raw, StandardCharsets.UTF_8) : value.toString();
+    }
+}
