@@ -45,32 +45,47 @@ public class DeadLetterBeans implements CamelConfiguration {
     @PropertyInject("mstore.devices.client-id")
     private String devicesClientId;
 
-    @BindToRegistry("deadLetterStore")
-    public DeadLetterStore deadLetterStore(StringRedisTemplate redisTemplate) {
-        return new DeadLetterStore(redisTemplate, keyPrefix, maxPerFlow, dedupeTtlSeconds);
+    private DeadLetterStore store;
+    private DeadLetterMetrics metrics;
+
+    // Built here, not bound beans of their own passed as parameters: camel-main calls these methods
+    // in no fixed order, so a parameter naming a sibling bean may not exist yet.
+    private synchronized DeadLetterStore store(StringRedisTemplate redisTemplate) {
+        if (store == null) {
+            store = new DeadLetterStore(redisTemplate, keyPrefix, maxPerFlow, dedupeTtlSeconds);
+        }
+        return store;
     }
 
-    @BindToRegistry("deadLetterMetrics")
-    public DeadLetterMetrics deadLetterMetrics(CamelContext context, DeadLetterStore deadLetterStore) {
-        return new DeadLetterMetrics(MetricsRegistry.of(context), deadLetterStore);
+    private synchronized DeadLetterMetrics metrics(CamelContext context, StringRedisTemplate redisTemplate) {
+        if (metrics == null) {
+            metrics = new DeadLetterMetrics(MetricsRegistry.of(context), store(redisTemplate));
+        }
+        return metrics;
+    }
+
+    @BindToRegistry("deadLetterStore")
+    public DeadLetterStore deadLetterStore(StringRedisTemplate redisTemplate) {
+        return store(redisTemplate);
     }
 
     @BindToRegistry("deadLetterCapture")
-    public DeadLetterCapture deadLetterCapture(DeadLetterStore deadLetterStore, DeadLetterMetrics deadLetterMetrics) {
-        return new DeadLetterCapture(deadLetterStore, deadLetterMetrics, maxBodyBytes, emailQueue);
+    public DeadLetterCapture deadLetterCapture(CamelContext context, StringRedisTemplate redisTemplate) {
+        return new DeadLetterCapture(store(redisTemplate), metrics(context, redisTemplate), maxBodyBytes, emailQueue);
     }
 
     @BindToRegistry("deadLetterApi")
-    public DeadLetterApi deadLetterApi(CamelContext context, DeadLetterStore deadLetterStore, DeadLetterMetrics deadLetterMetrics,
-                                       RabbitPublisher rabbitPublisher, StringRedisTemplate redisTemplate) {
+    public DeadLetterApi deadLetterApi(CamelContext context, RabbitPublisher rabbitPublisher, StringRedisTemplate redisTemplate) {
+        DeadLetterStore deadLetterStore = store(redisTemplate);
+        DeadLetterMetrics deadLetterMetrics = metrics(context, redisTemplate);
         DeadLetterReplay replay = new DeadLetterReplay(context, rabbitPublisher, redisTemplate,
                 Duration.ofMillis(replayTimeoutMs), devicesClientId + "-replay");
         return new DeadLetterApi(deadLetterStore, replay, deadLetterMetrics, listBodyChars, maxBodyBytes, Clock.systemUTC());
     }
 
     @BindToRegistry("flowActivity")
-    public com.mstore.hub.console.FlowActivity flowActivity(CamelContext context, DeadLetterStore deadLetterStore) {
-        return new com.mstore.hub.console.FlowActivity(context, MetricsRegistry.of(context), deadLetterStore);
+    public com.mstore.hub.console.FlowActivity flowActivity(CamelContext context, StringRedisTemplate redisTemplate) {
+        return new com.mstore.hub.console.FlowActivity(context, MetricsRegistry.of(context), store(redisTemplate));
     }
 
     @BindToRegistry("consolePage")

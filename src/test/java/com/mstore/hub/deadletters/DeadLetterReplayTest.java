@@ -61,6 +61,7 @@ class DeadLetterReplayTest {
         settings.put("mstore.cache.invalidate-channel", CACHE_CHANNEL);
         settings.put("mstore.orders.created-subject", ORDERS_CREATED);
         settings.put("mstore.orders.dlq-subject", "orders.dlq." + RUN);
+        settings.put("mstore.orders.request-subject", "order.get." + RUN);
         settings.put("mstore.emails.queue", "emails-" + RUN);
         settings.put("mstore.emails.dlq", "emails-" + RUN + ".dlq");
         settings.put("mstore.emails.worker-enabled", "false");
@@ -113,7 +114,7 @@ class DeadLetterReplayTest {
         String fixed = "{\"orderId\": \"" + orderId + "\", \"branchId\": 7, \"status\": \"created\", \"total\": 30000,"
                 + " \"updatedAt\": \"2026-11-28T10:00:00Z\"}";
         replay(letter.get("id").asText(), fixed, "nats:" + ORDERS_CREATED);
-        await().atMost(PATIENCE).until(() -> hub.get("/api/orders/" + orderId).statusCode() == 200);
+        await().atMost(PATIENCE).until(() -> hub.get("/api/orders/" + orderId).body().contains("30000"));
         String once = hub.get("/api/orders/" + orderId).body();
         long applied = hub.completed("orders-created");
         replay(letter.get("id").asText(), fixed, "nats:" + ORDERS_CREATED);
