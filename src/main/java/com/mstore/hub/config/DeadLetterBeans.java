@@ -33,6 +33,9 @@ public class DeadLetterBeans implements CamelConfiguration {
     @PropertyInject("mstore.dead-letters.list-body-chars")
     private int listBodyChars;
 
+    @PropertyInject("mstore.dead-letters.broadcast-window-seconds")
+    private long broadcastWindowSeconds;
+
     @PropertyInject("mstore.dead-letters.replay-timeout-ms")
     private long replayTimeoutMs;
 
@@ -71,7 +74,8 @@ public class DeadLetterBeans implements CamelConfiguration {
 
     @BindToRegistry("deadLetterCapture")
     public DeadLetterCapture deadLetterCapture(CamelContext context, StringRedisTemplate redisTemplate) {
-        return new DeadLetterCapture(store(redisTemplate), metrics(context, redisTemplate), maxBodyBytes, emailQueue);
+        return new DeadLetterCapture(store(redisTemplate), metrics(context, redisTemplate), maxBodyBytes, emailQueue,
+                broadcastWindowSeconds);
     }
 
     @BindToRegistry("deadLetterApi")

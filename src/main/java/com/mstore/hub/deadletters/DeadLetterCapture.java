@@ -1,8 +1,11 @@
 package com.mstore.hub.deadletters;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,12 +45,15 @@ public class DeadLetterCapture {
     private final DeadLetterMetrics metrics;
     private final int maxBodyBytes;
     private final String emailQueue;
+    private final long broadcastWindowSeconds;
 
-    public DeadLetterCapture(DeadLetterStore store, DeadLetterMetrics metrics, int maxBodyBytes, String emailQueue) {
+    public DeadLetterCapture(DeadLetterStore store, DeadLetterMetrics metrics, int maxBodyBytes, String emailQueue,
+                             long broadcastWindowSeconds) {
         this.store = store;
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
         this.emailQueue = emailQueue;
+        this.broadcastWindowSeconds = broadcastWindowSeconds;
     }
 
     /** Called with the failed exchange after the flow's dead-letter target took it. */
@@ -68,8 +74,15 @@ public class DeadLetterCapture {
         }
         Message in = exchange.getMessage();
         byte[] body = in.getBody(byte[].class);
-        keep(new DeadLetter.New(flow, header(in, FailureHeaders.REASON), header(in, FailureHeaders.MESSAGE),
-                sourceOf(flow, in), failedAt(in), TraceContext.traceId(exchange), cut(body), body != null && body.length > maxBodyBytes), null);
+        DeadLetter.New letter = new DeadLetter.New(flow, header(in, FailureHeaders.REASON), header(in, FailureHeaders.MESSAGE),
+                sourceOf(flow, in), failedAt(in), TraceContext.traceId(exchange), cut(body), body != null && body.length > maxBodyBytes);
+        if (flow.broker() == DeadLetterFlow.Broker.REDIS) {
+            // every instance received it and refused it alike; a Redis message has no id, so its
+            // channel, reason and body name it
+            keep(letter, broadcastIdentity(letter), broadcastWindowSeconds);
+        } else {
+            keep(letter, null, 0);
+        }
     }
 
     /** Called with each record read back from the transactions dead-letter topic (read_committed). */
@@ -84,12 +97,13 @@ public class DeadLetterCapture {
         String seenAs = header(in, KafkaConstants.TOPIC) + ":" + header(in, KafkaConstants.PARTITION) + ":" + header(in, KafkaConstants.OFFSET);
         keep(new DeadLetter.New(DeadLetterFlow.TRANSACTIONS, header(in, FailureHeaders.REASON), header(in, FailureHeaders.MESSAGE),
                 source, failedAt(in), TraceContext.traceIdOf(header(in, TraceContext.TRACEPARENT)), cut(body),
-                "true".equals(header(in, "mstore-body-truncated")) || (body != null && body.length > maxBodyBytes)), seenAs);
+                "true".equals(header(in, "mstore-body-truncated")) || (body != null && body.length > maxBodyBytes)), seenAs, 0);
     }
 
-    private void keep(DeadLetter.New letter, String seenAs) {
+    /** {@code seenFor} 0: the store's own period for a name given for good. */
+    private void keep(DeadLetter.New letter, String seenAs, long seenForSeconds) {
         try {
-            DeadLetterStore.Kept kept = store.keep(letter, seenAs);
+            DeadLetterStore.Kept kept = seenForSeconds > 0 ? store.keep(letter, seenAs, seenForSeconds) : store.keep(letter, seenAs);
             if (kept.dropped() > 0) {
                 LOG.warn("Dropped the {} oldest dead letter(s) of flow {} to keep the newest (mstore.dead-letters.max-per-flow)",
                         kept.dropped(), letter.flow().id());
@@ -102,6 +116,20 @@ public class DeadLetterCapture {
             if (seenAs != null) {
                 throw e; // read from a topic: left uncommitted and read again
             }
+        }
+    }
+
+    private static String broadcastIdentity(DeadLetter.New letter) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(String.valueOf(letter.source().get("channel")).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(String.valueOf(letter.reason()).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(letter.body());
+            return "broadcast:" + HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mstore.hub.redis.RedisScripts;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.core.RedisCallback;
@@ -73,6 +72,11 @@ public class DeadLetterStore {
      * a Kafka dead-letter topic, say), so the same one read twice is kept once.
      */
     public Kept keep(DeadLetter.New letter, String seenAs) {
+        return keep(letter, seenAs, seenTtlSeconds);
+    }
+
+    /** As {@link #keep(DeadLetter.New, String)}, with {@code seenAs} remembered for that many seconds only. */
+    public Kept keep(DeadLetter.New letter, String seenAs, long seenForSeconds) {
         String flow = letter.flow().id();
         List<byte[]> keysAndArgs = new ArrayList<>();
         keysAndArgs.add(bytes(stream(flow)));
@@ -81,7 +85,7 @@ public class DeadLetterStore {
         keysAndArgs.add(bytes(dropped(flow)));
         keysAndArgs.add(bytes(seenAs == null ? "" : key(flow, "seen:" + seenAs)));
         keysAndArgs.add(bytes(String.valueOf(maxPerFlow)));
-        keysAndArgs.add(bytes(String.valueOf(seenTtlSeconds)));
+        keysAndArgs.add(bytes(String.valueOf(seenForSeconds)));
         keysAndArgs.add(bytes(letter.reason()));
         field(keysAndArgs, "reason", bytes(letter.reason()));
         field(keysAndArgs, "message", bytes(letter.message()));

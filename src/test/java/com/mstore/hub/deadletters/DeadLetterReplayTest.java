@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +16,14 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mstore.hub.local.GreenMailSmtp;
+import com.mstore.hub.local.Ports;
+import com.mstore.hub.testing.FreePorts;
+import com.mstore.hub.testing.HubProcess;
 import com.mstore.hub.testing.KafkaClient;
+import com.mstore.hub.testing.MqttTestClient;
+import com.mstore.hub.testing.RabbitClient;
+import com.mstore.hub.testing.RedisSubscriber;
 import com.mstore.hub.testing.RunningHub;
 import com.mstore.hub.testing.TestBrokers;
 import com.mstore.hub.testing.WebSocketClient;
@@ -24,6 +32,7 @@ import io.nats.client.Nats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -43,12 +52,16 @@ class DeadLetterReplayTest {
     private static final String CACHE_CHANNEL = "cache:invalidate:" + RUN;
     private static final String ORDERS_CREATED = "orders.created." + RUN;
     private static final String STORE = "mstore:dead-letters:test-" + RUN;
+    private static final String EMAIL_QUEUE = "emails-" + RUN;
 
     private static Map<String, String> settings;
     private static RunningHub hub;
     private static KafkaClient kafka;
     private static Jedis redis;
     private static Connection nats;
+    private static RabbitClient rabbit;
+    private static GreenMailSmtp smtp;
+    private static MqttTestClient devices;
 
     @BeforeAll
     static void startHub() throws Exception {
@@ -62,12 +75,17 @@ class DeadLetterReplayTest {
         settings.put("mstore.orders.created-subject", ORDERS_CREATED);
         settings.put("mstore.orders.dlq-subject", "orders.dlq." + RUN);
         settings.put("mstore.orders.request-subject", "order.get." + RUN);
-        settings.put("mstore.emails.queue", "emails-" + RUN);
-        settings.put("mstore.emails.dlq", "emails-" + RUN + ".dlq");
-        settings.put("mstore.emails.worker-enabled", "false");
+        settings.put("mstore.emails.queue", EMAIL_QUEUE);
+        settings.put("mstore.emails.dlq", EMAIL_QUEUE + ".dlq");
+        int smtpPort = Ports.free();
+        settings.put("mstore.smtp.port", String.valueOf(smtpPort));
+        settings.put("mstore.devices.dlq-topic", "devices/dlq/" + RUN);
         settings.put("mstore.dead-letters.key-prefix", STORE);
         settings.put("mstore.dead-letters.transactions-consumer-group", "mstore-dead-letters-" + RUN);
+        smtp = GreenMailSmtp.start(smtpPort);
         hub = RunningHub.startWith(settings);
+        rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"));
+        devices = new MqttTestClient(settings.get("mstore.mqtt.server-uri"));
         kafka = new KafkaClient(settings.get("mstore.kafka.brokers"));
         redis = new Jedis(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")));
         nats = Nats.connect(settings.get("mstore.nats.servers"));
@@ -80,6 +98,11 @@ class DeadLetterReplayTest {
         kafka.close();
         redis.close();
         nats.close();
+        devices.close();
+        rabbit.deleteQueue(EMAIL_QUEUE);
+        rabbit.deleteQueue(EMAIL_QUEUE + ".dlq");
+        rabbit.close();
+        smtp.close();
     }
 
     @Test
@@ -121,6 +144,65 @@ class DeadLetterReplayTest {
         await().atMost(PATIENCE).until(() -> hub.completed("orders-created") > applied);
         assertThat(hub.get("/api/orders/" + orderId).body()).isEqualTo(once);
         assertThat(JSON.readTree(once).get("status").asText()).isEqualTo("created");
+    }
+
+    @Test
+    void aPoisonEmailJobIsListedAndItsFixedReplayIsMailedOnce() throws Exception {
+        String jobId = "job-dl-" + RUN;
+        String to = "dl-" + RUN + "@example.com";
+        rabbit.publish(EMAIL_QUEUE, "{\"jobId\": \"" + jobId + "\", \"type\": \"transaction_receipt\", \"transactionId\": 42}", 3);
+        JsonNode letter = awaitOne("emails", "invalid-payload", jobId);
+        assertThat(letter.get("source").get("queue").asText()).isEqualTo(EMAIL_QUEUE);
+        assertThat(letter.get("source").get("priority").asInt()).isEqualTo(3);
+        // the flow's own dead-letter queue still has it
+        await().atMost(PATIENCE).until(() -> rabbit.ready(EMAIL_QUEUE + ".dlq") == 1);
+
+        String fixed = "{\"jobId\": \"" + jobId + "\", \"type\": \"transaction_receipt\", \"transactionId\": 42, \"to\": \"" + to + "\"}";
+        replay(letter.get("id").asText(), fixed, "rabbitmq:" + EMAIL_QUEUE);
+        await().atMost(PATIENCE).until(() -> mailsTo(to) == 1);
+        long handled = hub.completed("email-jobs");
+        replay(letter.get("id").asText(), fixed, "rabbitmq:" + EMAIL_QUEUE);
+        await().atMost(PATIENCE).until(() -> hub.completed("email-jobs") > handled && rabbit.ready(EMAIL_QUEUE) == 0);
+        // a job queued after the second replay: once it is mailed, the replay would have been too
+        String marker = "marker-" + RUN + "@example.com";
+        rabbit.publish(EMAIL_QUEUE, "{\"jobId\": \"marker-" + RUN + "\", \"type\": \"transaction_receipt\", \"transactionId\": 43, \"to\": \""
+                + marker + "\"}", 1);
+        await().atMost(PATIENCE).until(() -> mailsTo(marker) == 1);
+        assertThat(mailsTo(to)).isEqualTo(1);
+    }
+
+    @Test
+    void aPoisonDeviceStatusIsListedAndItsFixedReplayNotifiesTheBranchOnce() throws Exception {
+        String deviceId = "POS-DL-" + RUN;
+        long branch = 800_000 + Math.abs(RUN.hashCode() % 99_999);
+        String user = String.valueOf(branch + 3);
+        redis.sadd("mstore:branch:" + branch + ":users", user);
+        String topic = "devices/" + deviceId + "/status";
+        try (RedisSubscriber notifications = new RedisSubscriber(settings.get("mstore.redis.host"),
+                Integer.parseInt(settings.get("mstore.redis.port")), "user:" + user + ":notifications")) {
+            devices.publish(topic, "{\"deviceId\": \"" + deviceId + "\", \"online\": true, \"batteryLevel\": 150, \"branchId\": " + branch + "}");
+            JsonNode letter = awaitOne("devices", "invalid-payload", deviceId);
+            assertThat(letter.get("source").get("topic").asText()).isEqualTo(topic);
+            assertThat(hub.get("/api/devices/" + deviceId).statusCode()).isEqualTo(404);
+
+            String fixed = "{\"deviceId\": \"" + deviceId + "\", \"online\": true, \"batteryLevel\": 5, \"lastSeen\": \"2026-11-28T10:00:00Z\","
+                    + " \"branchId\": " + branch + "}";
+            replay(letter.get("id").asText(), fixed, "mqtt:" + topic);
+            await().atMost(PATIENCE).until(() -> hub.get("/api/devices/" + deviceId).statusCode() == 200);
+            assertThat(JSON.readTree(hub.get("/api/devices/" + deviceId).body()).get("batteryLevel").asInt()).isEqualTo(5);
+            await().atMost(PATIENCE).until(() -> notifications.messages().size() == 1);
+            long handled = hub.completed("device-status");
+            replay(letter.get("id").asText(), fixed, "mqtt:" + topic);
+            await().atMost(PATIENCE).until(() -> hub.completed("device-status") > handled);
+            // a second device of the branch running low after the replay: its notification comes after any the replay made
+            String marker = "POS-DL-MARKER-" + RUN;
+            devices.publish("devices/" + marker + "/status", "{\"deviceId\": \"" + marker + "\", \"online\": true, \"batteryLevel\": 4,"
+                    + " \"lastSeen\": \"2026-11-28T10:00:00Z\", \"branchId\": " + branch + "}");
+            await().atMost(PATIENCE).until(() -> notifications.messages().stream().anyMatch(m -> m.contains(marker)));
+            assertThat(notifications.messages().stream().filter(m -> m.contains(deviceId + ":"))).hasSize(1);
+        } finally {
+            redis.del("mstore:branch:" + branch + ":users");
+        }
     }
 
     @Test
@@ -207,15 +289,39 @@ class DeadLetterReplayTest {
         assertThat(page.body()).contains("id=\"api-key\"");
     }
 
+    /**
+     * Two instances both receive a Redis message and both refuse it: it is one dead letter, listed
+     * alike by both, and still there for a hub started afresh in a process of its own.
+     */
     @Test
-    void theListSurvivesARestartAndIsTheSameFromASecondInstance() throws Exception {
-        redis.publish(CACHE_CHANNEL, "{\"timestamp\": 1, \"run\": \"restart-" + RUN + "\"}");
-        JsonNode letter = awaitOne("cache-invalidation", "invalid-payload", "restart-" + RUN);
-        String first = hub.get("/api/dead-letters?flow=cache-invalidation").body();
+    void aFleetKeepsABroadcastRefusalOnceAndTheListSurvivesARestart(@TempDir Path logs) throws Exception {
         try (RunningHub second = RunningHub.startWith(settings)) {
+            await().atMost(PATIENCE).until(() -> redis.pubsubNumSub(CACHE_CHANNEL).getOrDefault(CACHE_CHANNEL, 0L) >= 2);
+            long firstHandled = hub.completed("cache-invalidation");
+            long secondHandled = second.completed("cache-invalidation");
+            redis.publish(CACHE_CHANNEL, "{\"timestamp\": 1, \"run\": \"restart-" + RUN + "\"}");
+            // both have dead-lettered it once their exchanges are done
+            await().atMost(PATIENCE).until(() -> hub.completed("cache-invalidation") > firstHandled
+                    && second.completed("cache-invalidation") > secondHandled);
+            assertThat(list("cache-invalidation", "invalid-payload", "restart-" + RUN)).hasSize(1);
             assertThat(JSON.readTree(second.get("/api/dead-letters?flow=cache-invalidation").body()).get("items"))
-                    .isEqualTo(JSON.readTree(first).get("items"));
-            assertThat(second.get("/api/dead-letters/" + letter.get("id").asText()).statusCode()).isEqualTo(200);
+                    .isEqualTo(JSON.readTree(hub.get("/api/dead-letters?flow=cache-invalidation").body()).get("items"));
+        }
+        String listed = hub.get("/api/dead-letters?flow=cache-invalidation").body();
+        Map<String, String> restarted = new HashMap<>(settings);
+        restarted.put("mstore.http.api-keys", RunningHub.TEST_API_KEY);
+        restarted.put("mstore.instance-id", "restarted-" + RUN);
+        int port = FreePorts.one();
+        restarted.put("mstore.http.port", String.valueOf(port));
+        Process process = HubProcess.startHubApplication(restarted, Map.of(), logs.resolve("hub.log"));
+        try {
+            HttpResponse<String> afterRestart = hub.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/api/dead-letters?flow=cache-invalidation"))
+                    .header("X-API-Key", RunningHub.TEST_API_KEY).GET().build());
+            assertThat(JSON.readTree(afterRestart.body()).get("items")).isEqualTo(JSON.readTree(listed).get("items"));
+        } finally {
+            process.destroy();
+            process.waitFor();
         }
     }
 
@@ -241,6 +347,16 @@ class DeadLetterReplayTest {
         HttpResponse<String> response = hub.get("/api/dead-letters/" + id);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
+    }
+
+    private static long mailsTo(String address) {
+        return java.util.Arrays.stream(smtp.mailbox().getReceivedMessages()).filter(mail -> {
+            try {
+                return mail.getAllRecipients()[0].toString().equals(address);
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).count();
     }
 
     private static void replay(String id, String body, String expectedTarget) throws Exception {

@@ -37,11 +37,12 @@ public final class HubProcess {
 
     /**
      * Starts the command with the settings as MSTORE_* variables (and any other variables), its
-     * output in the log file, and waits until the hub reports ready on its HTTP port.
+     * output in the log file, and waits until the hub reports ready on its HTTP port (the settings'
+     * mstore.http.port, or a free one).
      */
     public static Process startReady(ProcessBuilder command, Map<String, String> settings, Map<String, String> environment,
                                      Path log) throws IOException {
-        int httpPort = FreePorts.one();
+        int httpPort = settings.containsKey("mstore.http.port") ? Integer.parseInt(settings.get("mstore.http.port")) : FreePorts.one();
         command.redirectErrorStream(true).redirectOutput(log.toFile());
         settings.forEach((key, value) -> command.environment().put(Settings.environmentVariableFor(key), value));
         command.environment().putAll(environment);
