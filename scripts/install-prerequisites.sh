@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `make run` and `make test` need on a Debian machine, and nothing that is there already:
 # a JDK 17, nats-server and rabbitmq-server (the other brokers run inside the JVM), and Go with the
-# Go backend's own client libraries (GoBackendInteropTest builds a program with them, GOPATH mode).
+# Go backend's own client libraries (GoBackendInteropTest builds a program with them, GOPATH mode),
+# and Chromium with its driver (ConsoleBrowserTest drives /console in a headless browser).
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,8 @@ command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 command -v go >/dev/null 2>&1 || missing+=(golang-go)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 for library in github.com/nats-io/nats.go:golang-github-nats-io-go-nats-dev \
                github.com/streadway/amqp:golang-github-streadway-amqp-dev \
                github.com/eclipse/paho.mqtt.golang:golang-github-eclipse-paho.mqtt.golang-dev \

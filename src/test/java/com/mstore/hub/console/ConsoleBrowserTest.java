@@ -1,0 +1,131 @@
+package com.mstore.hub.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mstore.hub.testing.KafkaClient;
+import com.mstore.hub.testing.RunningHub;
+import com.mstore.hub.testing.TestBrokers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * /console in a real headless Chromium (Debian's chromium and chromedriver): an operator with the
+ * API key finds a dead-lettered transaction, corrects its body and replays it, and the audit
+ * record is then read from Kafka.
+ */
+class ConsoleBrowserTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final String topic = "transactions-" + run;
+    private final String auditTopic = "transactions.audit-" + run;
+    private RunningHub hub;
+    private KafkaClient kafka;
+    private WebDriver browser;
+    /** A fresh profile for each browser. */
+    @TempDir
+    Path profile;
+
+    @BeforeEach
+    void setUp() {
+        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
+        settings.put("mstore.transactions.topic", topic);
+        settings.put("mstore.transactions.audit-topic", auditTopic);
+        settings.put("mstore.transactions.dlq-topic", "transactions.dlq-" + run);
+        settings.put("mstore.transactions.consumer-group", "mstore-audit-" + run);
+        settings.put("mstore.transactions.receipts-consumer-group", "mstore-receipts-" + run);
+        settings.put("mstore.emails.worker-enabled", "false");
+        hub = RunningHub.startWith(settings);
+        kafka = new KafkaClient(settings.get("mstore.kafka.brokers"));
+        browser = headlessChromium(profile);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (browser != null) {
+            browser.quit();
+        }
+        kafka.close();
+        hub.close();
+    }
+
+    @Test
+    void anOperatorFixesADeadLetteredTransactionInTheConsoleAndItIsAudited() throws Exception {
+        String code = "TRX-CONSOLE-" + run;
+        kafka.send(topic, code, "{\"transactionCode\": \"" + code + "\", \"branchId\": \"seven\", \"grandTotal\": 100}");
+        await().atMost(PATIENCE).until(() -> hub.get("/api/dead-letters?flow=transactions").body().contains(code));
+
+        browser.get("http://localhost:" + hub.httpPort() + "/console");
+        // the API answers 401 without a key, and the page asks for one
+        WebElement keyField = browser.findElement(By.id("api-key"));
+        await().atMost(PATIENCE).until(keyField::isDisplayed);
+        keyField.sendKeys(RunningHub.TEST_API_KEY);
+        browser.findElement(By.id("api-key-save")).click();
+
+        WebElement row = await().atMost(PATIENCE).until(() -> rowFor(code), found -> found != null);
+        assertThat(row.getText()).contains("transactions").contains("invalid-payload").contains("key=" + code);
+        await().atMost(PATIENCE).until(() -> flowRow("transactions").getText().contains("UP"));
+        assertThat(flowRow("transactions").findElement(By.className("dead-letter-count")).getText()).isEqualTo("1");
+
+        row.findElement(By.cssSelector("button.edit")).click();
+        WebElement editor = browser.findElement(By.id("body-editor"));
+        await().atMost(PATIENCE).until(editor::isDisplayed);
+        assertThat(editor.getAttribute("value")).contains("\"seven\"");
+        editor.clear();
+        editor.sendKeys("{\"transactionCode\": \"" + code + "\", \"branchId\": 7, \"grandTotal\": 100}");
+        browser.findElement(By.id("replay-edited")).click();
+        await().atMost(PATIENCE).until(() -> browser.findElement(By.id("message")).getText().contains("Replayed"));
+        assertThat(browser.findElement(By.id("message")).getText()).contains("kafka:" + topic);
+
+        await().atMost(PATIENCE).until(() -> kafka.valuesOf(auditTopic).stream().anyMatch(value -> value.contains(code)));
+        List<String> audited = kafka.valuesOf(auditTopic).stream().filter(value -> value.contains(code)).toList();
+        assertThat(audited).hasSize(1);
+        assertThat(JSON.readTree(audited.get(0)).get("branchId").asInt()).isEqualTo(7);
+        // the table shows the replay
+        await().atMost(PATIENCE).until(() -> {
+            WebElement replayed = rowFor(code);
+            return replayed != null && replayed.findElements(By.tagName("td")).get(5).getText().equals("1");
+        });
+    }
+
+    private WebElement rowFor(String code) {
+        return browser.findElements(By.cssSelector("#dead-letters tr[data-id]")).stream()
+                .filter(row -> row.getText().contains(code)).findFirst().orElse(null);
+    }
+
+    private WebElement flowRow(String flow) {
+        return browser.findElement(By.cssSelector("#flows tr[data-flow='" + flow + "']"));
+    }
+
+    /** Debian's chromium through its own chromedriver, with the flags that work on these machines. */
+    private static WebDriver headlessChromium(Path profile) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+}
