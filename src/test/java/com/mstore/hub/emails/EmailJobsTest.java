@@ -165,6 +165,8 @@ class EmailJobsTest {
 
     @Test
     void aHubStoppedWithJobsInFlightLeavesThemQueuedAndTheyAreMailedOnceAfterRestart() {
+        // the killed hub's claim on the job it was sending has to run out before the next hub mails it
+        settings.put("mstore.emails.claim-ttl-seconds", "8");
         RunningHub first = RunningHub.startWith(settings);
         smtp.close();
         for (int i = 0; i < 3; i++) {
