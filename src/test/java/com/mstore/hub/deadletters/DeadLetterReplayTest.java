@@ -80,6 +80,8 @@ class DeadLetterReplayTest {
         int smtpPort = Ports.free();
         settings.put("mstore.smtp.port", String.valueOf(smtpPort));
         settings.put("mstore.devices.dlq-topic", "devices/dlq/" + RUN);
+        // a group of its own: a closed hub's session stays in its group for a while, taking its share
+        settings.put("mstore.devices.share-group", "dead-letters-" + RUN);
         settings.put("mstore.dead-letters.key-prefix", STORE);
         settings.put("mstore.dead-letters.transactions-consumer-group", "mstore-dead-letters-" + RUN);
         smtp = GreenMailSmtp.start(smtpPort);
@@ -180,6 +182,10 @@ class DeadLetterReplayTest {
         String topic = "devices/" + deviceId + "/status";
         try (RedisSubscriber notifications = new RedisSubscriber(settings.get("mstore.redis.host"),
                 Integer.parseInt(settings.get("mstore.redis.port")), "user:" + user + ":notifications")) {
+            // the hub's shared subscription is in place once a status reaches the registry
+            String probe = "POS-DL-PROBE-" + RUN;
+            devices.publish("devices/" + probe + "/status", "{\"deviceId\": \"" + probe + "\", \"online\": true}");
+            await().atMost(PATIENCE).until(() -> hub.get("/api/devices/" + probe).statusCode() == 200);
             devices.publish(topic, "{\"deviceId\": \"" + deviceId + "\", \"online\": true, \"batteryLevel\": 150, \"branchId\": " + branch + "}");
             JsonNode letter = awaitOne("devices", "invalid-payload", deviceId);
             assertThat(letter.get("source").get("topic").asText()).isEqualTo(topic);
@@ -295,7 +301,10 @@ class DeadLetterReplayTest {
      */
     @Test
     void aFleetKeepsABroadcastRefusalOnceAndTheListSurvivesARestart(@TempDir Path logs) throws Exception {
-        try (RunningHub second = RunningHub.startWith(settings)) {
+        // the other instances in groups of their own (the device test's statuses are the main hub's)
+        Map<String, String> secondSettings = new HashMap<>(settings);
+        secondSettings.put("mstore.devices.share-group", "dead-letters-second-" + RUN);
+        try (RunningHub second = RunningHub.startWith(secondSettings)) {
             await().atMost(PATIENCE).until(() -> redis.pubsubNumSub(CACHE_CHANNEL).getOrDefault(CACHE_CHANNEL, 0L) >= 2);
             long firstHandled = hub.completed("cache-invalidation");
             long secondHandled = second.completed("cache-invalidation");
@@ -308,7 +317,7 @@ class DeadLetterReplayTest {
                     .isEqualTo(JSON.readTree(hub.get("/api/dead-letters?flow=cache-invalidation").body()).get("items"));
         }
         String listed = hub.get("/api/dead-letters?flow=cache-invalidation").body();
-        Map<String, String> restarted = new HashMap<>(settings);
+        Map<String, String> restarted = new HashMap<>(secondSettings);
         restarted.put("mstore.http.api-keys", RunningHub.TEST_API_KEY);
         restarted.put("mstore.instance-id", "restarted-" + RUN);
         int port = FreePorts.one();
