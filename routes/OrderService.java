@@ -50,9 +50,8 @@ public class OrderService extends RouteBuilder {
         from("direct:apply-order-event")
                 .routeId("apply-order-event")
                 .routeConfigurationId("mstore-error-handling")
-                .setProperty("mstoreDeadLetterUri", constant("direct:order-event-dead-letter"))
-                .setBody(method("inboundJson", "canonical(${body}, 'order', {{mstore.orders.max-payload-bytes}})"))
-                .to("json-validator:schemas/order.schema.json")
+                // the repository stores each field as the exact JSON text it came as
+                .to(inboundJson("order", "{{mstore.orders.max-payload-bytes}}", "text", "direct:order-event-dead-letter"))
                 .setProperty("orderEvent", method(OrderEvent.class, "fromJson"))
                 .bean("orderRepository", "applyOrderEvent")
                 .log("Order ${exchangeProperty.orderEvent.orderId} is now ${body}");
@@ -61,16 +60,13 @@ public class OrderService extends RouteBuilder {
                 .routeId("inventory-reserved")
                 .routeGroup("orders")
                 .routeConfigurationId("mstore-error-handling")
-                .setProperty("mstoreDeadLetterUri", constant("direct:order-event-dead-letter"))
-                .setBody(method("inboundJson", "canonical(${body}, 'inventory-reservation', {{mstore.orders.max-payload-bytes}})"))
-                .to("json-validator:schemas/inventory-reservation.schema.json")
+                .to(inboundJson("inventory-reservation", "{{mstore.orders.max-payload-bytes}}", "text", "direct:order-event-dead-letter"))
                 .bean("orderRepository", "applyReservation")
                 .log("Stock reserved: order is now ${body}");
 
         from("direct:order-event-dead-letter")
                 .routeId("order-event-dead-letter")
-                .setHeader("mstore-source-subject", header("CamelNatsSubject"))
-                .to("nats:{{mstore.orders.dlq-subject}}?lazyStartProducer=true&" + RECONNECT);
+                .to("kamelet:mstore-nats-dead-letter-sink?subject={{mstore.orders.dlq-subject}}");
     }
 
     /** Every request gets exactly one reply, whatever goes wrong. */
@@ -78,8 +74,8 @@ public class OrderService extends RouteBuilder {
         from("nats:{{mstore.orders.request-subject}}?queueName={{mstore.orders.request-queue-group}}&exchangePattern=InOut&" + RECONNECT)
                 .routeId("order-get")
                 .doTry()
-                    // size limit, strict parsing, canonical names and the schema, in one pass over the body
-                    .process("orderRequestIntake")
+                    // an invalid request is answered below, never dead-lettered: nothing reaches the log
+                    .to(inboundJson("order-request", "{{mstore.orders.max-request-bytes}}", "tree", "log:com.mstore.hub.orders.refused"))
                     .bean("orderRepository", "answer")
                 .doCatch(RejectedMessageException.class)
                     .setBody(constant(OrderReplies.invalidRequest()))
@@ -87,6 +83,12 @@ public class OrderService extends RouteBuilder {
                     .log(LoggingLevel.ERROR, "order.get could not be answered: ${exception.message}")
                     .setBody(constant(OrderReplies.unavailable()))
                 .end();
+    }
+
+    /** The shared intake step (kamelets/mstore-inbound-json-action.kamelet.yaml). */
+    private static String inboundJson(String schema, String maxBytes, String bodyAs, String deadLetterUri) {
+        return "kamelet:mstore-inbound-json-action?schema=" + schema + "&maxBytes=" + maxBytes + "&bodyAs=" + bodyAs
+                + "&deadLetterUri=" + deadLetterUri;
     }
 
     private void httpGateway() {

@@ -12,10 +12,8 @@ import com.mstore.hub.emails.MailRenderer;
 import com.mstore.hub.notifications.NotificationChannels;
 import com.mstore.hub.orders.OrderRepository;
 import com.mstore.hub.errors.FailureHeaders;
-import com.mstore.hub.json.InboundJson;
 import com.mstore.hub.json.Timestamps;
 import com.mstore.hub.metrics.RedeliveryCounter;
-import com.mstore.hub.emails.EmailDeadLetters;
 import com.mstore.hub.emails.EmailJobClaims;
 import com.mstore.hub.emails.EmailJobQueue;
 import com.mstore.hub.rabbitmq.RabbitPublisher;
@@ -81,49 +79,12 @@ public class FlowBeans implements CamelConfiguration {
     @PropertyInject("mstore.transactions.transactional-id")
     private String auditTransactionalId;
 
-    @BindToRegistry("inboundJson")
-    public InboundJson inboundJson() {
-        return new InboundJson();
-    }
-
     @PropertyInject("mstore.transactions.max-payload-bytes")
     private int transactionMaxBytes;
 
     @BindToRegistry("transactionIntake")
     public AuditBatch.Intake transactionIntake() {
         return new AuditBatch.Intake("transaction", transactionMaxBytes);
-    }
-
-    @PropertyInject("mstore.emails.max-payload-bytes")
-    private int emailJobMaxBytes;
-
-    @PropertyInject("mstore.devices.max-payload-bytes")
-    private int deviceStatusMaxBytes;
-
-    @PropertyInject("mstore.cache.max-payload-bytes")
-    private int cacheInvalidationMaxBytes;
-
-    @PropertyInject("mstore.orders.max-request-bytes")
-    private int orderRequestMaxBytes;
-
-    @BindToRegistry("orderRequestIntake")
-    public InboundJson.Intake orderRequestIntake() {
-        return new InboundJson.Intake("order-request", orderRequestMaxBytes);
-    }
-
-    @BindToRegistry("deviceStatusIntake")
-    public InboundJson.Intake deviceStatusIntake() {
-        return new InboundJson.Intake("device-status", deviceStatusMaxBytes);
-    }
-
-    @BindToRegistry("cacheInvalidationIntake")
-    public InboundJson.Intake cacheInvalidationIntake() {
-        return new InboundJson.Intake("cache-invalidation", cacheInvalidationMaxBytes);
-    }
-
-    @BindToRegistry("emailJobIntake")
-    public InboundJson.Intake emailJobIntake() {
-        return new InboundJson.Intake("email-job", emailJobMaxBytes);
     }
 
     @BindToRegistry("flowSummary")
@@ -238,15 +199,6 @@ public class FlowBeans implements CamelConfiguration {
         return new RabbitPublisher(rabbitConnectionFactory, Duration.ofMillis(rabbitConfirmTimeoutMs));
     }
 
-    @PropertyInject("mstore.emails.dlq")
-    private String emailDeadLetterQueue;
-
-    @PropertyInject("mstore.redelivery.initial-delay-ms")
-    private long redeliveryInitialDelayMs;
-
-    @PropertyInject("mstore.redelivery.maximum-delay-ms")
-    private long redeliveryMaximumDelayMs;
-
     @PropertyInject("mstore.emails.claim-ttl-seconds")
     private long emailClaimTtlSeconds;
 
@@ -255,12 +207,6 @@ public class FlowBeans implements CamelConfiguration {
     public EmailJobClaims emailJobClaims(StringRedisTemplate redisTemplate) {
         return new EmailJobClaims(redisTemplate, "mstore:idem:emails:", Duration.ofSeconds(emailClaimTtlSeconds),
                 Duration.ofSeconds(dedupeTtlSeconds));
-    }
-
-    @BindToRegistry("emailDeadLetters")
-    public EmailDeadLetters emailDeadLetters(RabbitPublisher rabbitPublisher) {
-        return new EmailDeadLetters(rabbitPublisher, emailQueue, emailDeadLetterQueue,
-                Duration.ofMillis(redeliveryInitialDelayMs), Duration.ofMillis(redeliveryMaximumDelayMs));
     }
 
     @BindToRegistry("emailJobQueue")

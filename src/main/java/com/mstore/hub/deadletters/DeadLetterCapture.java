@@ -10,14 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.mstore.hub.errors.FailureHeaders;
+import com.mstore.hub.errors.SourceHeaders;
 import com.mstore.hub.tracing.TraceContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Route;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.nats.NatsConstants;
-import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
-import org.apache.camel.component.redis.RedisConstants;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +55,8 @@ public class DeadLetterCapture {
 
     /** Called with the failed exchange after the flow's dead-letter target took it. */
     public void keep(Exchange exchange) {
-        // the route that received the message: a step it called (direct:) may have failed instead
         String routeId = exchange.getFromRouteId();
-        Route route = routeId == null ? null : exchange.getContext().getRoute(routeId);
-        String group = route == null ? null : route.getGroup();
+        String group = FailureHeaders.flowOf(exchange);
         DeadLetterFlow flow = group == null ? null : DeadLetterFlow.named(group).orElse(null);
         if (flow == null) {
             LOG.error("A dead letter of route {} was not kept: the route names no flow as its group (one of {})", routeId,
@@ -133,18 +128,20 @@ public class DeadLetterCapture {
         }
     }
 
+    /** Where it came from, as the dead letter's own mstore-source-* headers say ({@link SourceHeaders}). */
     private Map<String, Object> sourceOf(DeadLetterFlow flow, Message in) {
         Map<String, Object> source = new LinkedHashMap<>();
         switch (flow.broker()) {
-            case NATS -> source.put("subject", header(in, NatsConstants.NATS_SUBJECT));
+            case NATS -> source.put("subject", header(in, SourceHeaders.SUBJECT));
             case RABBITMQ -> {
-                String routingKey = header(in, SpringRabbitMQConstants.ROUTING_KEY);
-                source.put("queue", routingKey == null || routingKey.isEmpty() ? emailQueue : routingKey);
+                String queue = header(in, SourceHeaders.QUEUE);
+                source.put("queue", queue == null ? emailQueue : queue);
+                // what a replay publishes again with the job
                 source.put("messageId", header(in, SpringRabbitMQConstants.MESSAGE_ID));
                 source.put("priority", in.getHeader(SpringRabbitMQConstants.PRIORITY, Integer.class));
             }
-            case MQTT -> source.put("topic", header(in, PahoMqtt5Constants.MQTT_TOPIC));
-            case REDIS -> source.put("channel", header(in, RedisConstants.CHANNEL));
+            case MQTT -> source.put("topic", header(in, SourceHeaders.TOPIC));
+            case REDIS -> source.put("channel", header(in, SourceHeaders.CHANNEL));
             case KAFKA -> throw new IllegalStateException("Kafka dead letters are kept from their topic");
         }
         return source;

@@ -172,23 +172,6 @@ public class DeviceRegistry {
         return notifications;
     }
 
-    /** For the dead-letter topic: the reason as MQTT 5 user properties. */
-    public void toUserProperties(Exchange exchange) {
-        var properties = new org.eclipse.paho.mqttv5.common.packet.MqttProperties();
-        List<org.eclipse.paho.mqttv5.common.packet.UserProperty> user = new ArrayList<>();
-        exchange.getMessage().getHeaders().forEach((name, value) -> {
-            if (name.startsWith("mstore-") && value != null) {
-                user.add(new org.eclipse.paho.mqttv5.common.packet.UserProperty(name, value.toString()));
-            }
-        });
-        String topic = exchange.getMessage().getHeader("CamelMqttTopic", String.class);
-        if (topic != null) {
-            user.add(new org.eclipse.paho.mqttv5.common.packet.UserProperty("mstore-source-topic", topic));
-        }
-        properties.setUserProperties(user);
-        exchange.getMessage().setHeader("CamelPahoMqtt5MsgProperties", properties);
-    }
-
     static String key(String deviceId) {
         return "mstore:device:" + deviceId;
     }

@@ -3,7 +3,10 @@ package com.mstore.hub.errors;
 import java.time.Instant;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.mstore.hub.tracing.TraceContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Route;
 import org.apache.camel.component.jsonvalidator.JsonValidationException;
 
 /**
@@ -22,11 +25,36 @@ public final class FailureHeaders {
     public static final String SOURCE_OFFSET = "mstore-source-offset";
     private static final int MAX_MESSAGE_LENGTH = 1000;
 
+    /** The flow the message belongs to: the route group of the route that received it. */
+    public static final String FLOW = "mstore-flow";
+    public static final String TRACE_ID = "mstore-trace-id";
+
+    /**
+     * The headers every dead letter carries, whatever its broker: why ({@code mstore-error-*},
+     * {@code mstore-failed-at}), in which flow and trace, and from where ({@link SourceHeaders}).
+     */
     public void stamp(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        exchange.getMessage().setHeader(REASON, reasonOf(error));
-        exchange.getMessage().setHeader(MESSAGE, messageOf(error));
-        exchange.getMessage().setHeader(FAILED_AT, Instant.now().toString());
+        Message message = exchange.getMessage();
+        message.setHeader(REASON, reasonOf(error));
+        message.setHeader(MESSAGE, messageOf(error));
+        message.setHeader(FAILED_AT, Instant.now().toString());
+        String flow = flowOf(exchange);
+        if (flow != null) {
+            message.setHeader(FLOW, flow);
+        }
+        String traceId = TraceContext.traceId(exchange);
+        if (traceId != null) {
+            message.setHeader(TRACE_ID, traceId);
+        }
+        SourceHeaders.of(exchange).forEach(message::setHeader);
+    }
+
+    /** The route group of the route that received the message (a step it called may have failed instead). */
+    public static String flowOf(Exchange exchange) {
+        String routeId = exchange.getFromRouteId();
+        Route route = routeId == null ? null : exchange.getContext().getRoute(routeId);
+        return route == null ? null : route.getGroup();
     }
 
     static String reasonOf(Throwable error) {

@@ -75,6 +75,7 @@ public final class InboundJson {
     public static final class Intake implements Processor {
         private String schema;
         private int maxBytes;
+        private boolean asText;
 
         public Intake() {
         }
@@ -92,9 +93,18 @@ public final class InboundJson {
             this.maxBytes = maxBytes;
         }
 
+        /** "tree" (a Jackson tree) or "text" (its compact JSON text, for steps that take a string). */
+        public void setBodyAs(String bodyAs) {
+            if (!"tree".equals(bodyAs) && !"text".equals(bodyAs)) {
+                throw new IllegalArgumentException("bodyAs is tree or text, not " + bodyAs);
+            }
+            this.asText = "text".equals(bodyAs);
+        }
+
         @Override
         public void process(Exchange exchange) {
-            exchange.getMessage().setBody(read(exchange.getMessage().getBody(), schema, maxBytes));
+            JsonNode tree = read(exchange.getMessage().getBody(), schema, maxBytes);
+            exchange.getMessage().setBody(asText ? tree.toString() : tree);
         }
     }
 

@@ -1,56 +1,64 @@
-package com.mstore.hub.emails;
+package com.mstore.hub.rabbitmq;
 
 import java.time.Duration;
 
+import com.mstore.hub.errors.FailureHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 
-import com.mstore.hub.errors.FailureHeaders;
-import com.mstore.hub.rabbitmq.RabbitPublisher;
-
 /**
- * Where a job that cannot be mailed goes (CONTRACTS.md section 3): queue {@code emails.dlq}, the job
- * as it came, with the reason and its origin in headers. Published mandatory and confirmed, as jobs
- * are ({@link RabbitPublisher}).
+ * Where a message from a RabbitMQ queue that can never be processed goes: its dead-letter queue (for
+ * email jobs {@code emails.dlq}, CONTRACTS.md section 3), the message as it came, with the reason and
+ * its origin in headers. Published mandatory and confirmed ({@link RabbitPublisher}). Configured by
+ * the kamelet that uses it (kamelets/mstore-rabbitmq-dead-letter-sink.kamelet.yaml).
  *
- * <p>A job whose dead letter cannot be published (the queue gone, the broker refusing) must neither
- * vanish nor go back to the head of its queue, where it would come round again at once and hold up
- * every job behind it: it is published again at the tail of {@code emails}, counted in header
- * {@code mstore-dead-letter-attempts}, and comes round after the others. Before that its worker waits
- * (the shared backoff, growing with the attempts), so a job that comes round at once, on an
- * otherwise empty queue, does not spin.
+ * <p>A message whose dead letter cannot be published (the queue gone, the broker refusing) must
+ * neither vanish nor go back to the head of its queue, where it would come round again at once and
+ * hold up every message behind it: it is published again at the tail of its queue, counted in header
+ * {@code mstore-dead-letter-attempts}, and comes round after the others. Before that its consumer
+ * waits (the shared backoff, growing with the attempts), so a message that comes round at once, on
+ * an otherwise empty queue, does not spin.
  */
-public class EmailDeadLetters {
+public class RabbitDeadLetters {
 
-    public static final String SOURCE_QUEUE = "mstore-source-queue";
     public static final String ATTEMPTS = "mstore-dead-letter-attempts";
 
-    private final RabbitPublisher publisher;
-    private final String queue;
-    private final String deadLetterQueue;
-    private final Duration firstWait;
-    private final Duration longestWait;
+    private RabbitPublisher publisher;
+    private String queue;
+    private String deadLetterQueue;
+    private Duration firstWait;
+    private Duration longestWait;
 
-    public EmailDeadLetters(RabbitPublisher publisher, String queue, String deadLetterQueue, Duration firstWait,
-                            Duration longestWait) {
+    public void setPublisher(RabbitPublisher publisher) {
         this.publisher = publisher;
+    }
+
+    /** The queue the message came from, where it goes back if its dead letter cannot be published. */
+    public void setQueue(String queue) {
         this.queue = queue;
+    }
+
+    public void setDeadLetterQueue(String deadLetterQueue) {
         this.deadLetterQueue = deadLetterQueue;
-        this.firstWait = firstWait;
-        this.longestWait = longestWait;
     }
 
-    /** The job in the body (as received) to emails.dlq, with the mstore-error-* headers already stamped. */
+    public void setFirstWaitMs(long millis) {
+        this.firstWait = Duration.ofMillis(millis);
+    }
+
+    public void setLongestWaitMs(long millis) {
+        this.longestWait = Duration.ofMillis(millis);
+    }
+
+    /** The message in the body (as received) to the dead-letter queue, with the mstore-* headers already stamped. */
     public void deadLetter(Exchange exchange) {
-        org.springframework.amqp.core.Message message = asReceived(exchange.getMessage());
-        message.getMessageProperties().setHeader(SOURCE_QUEUE, queue);
-        publisher.publish(deadLetterQueue, message);
+        publisher.publish(deadLetterQueue, asReceived(exchange.getMessage()));
     }
 
-    /** The job back at the tail of its queue, when its dead letter could not be published. */
+    /** The message back at the tail of its queue, when its dead letter could not be published. */
     public void requeueAtTail(Exchange exchange) throws InterruptedException {
         Message in = exchange.getMessage();
         org.springframework.amqp.core.Message message = asReceived(in);

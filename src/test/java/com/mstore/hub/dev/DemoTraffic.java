@@ -24,9 +24,10 @@ public final class DemoTraffic {
             Set<String> before = context.getRoutes().stream().map(Route::getRouteId)
                     .collect(Collectors.toSet());
             loader.loadRoutes(routes);
-            // the supervising route controller leaves routes added to a running hub stopped
+            // the supervising route controller leaves routes added to a running hub stopped (not the
+            // routes of the kamelets they call, which the kamelet component starts: starting one again fails)
             for (Route route : context.getRoutes()) {
-                if (!before.contains(route.getRouteId())) {
+                if (!before.contains(route.getRouteId()) && !route.isCreatedByKamelet()) {
                     context.getRouteController().startRoute(route.getRouteId());
                 }
             }

@@ -130,7 +130,7 @@ class EmailWorkersTest {
                 rabbit.publish(queue, job("behind-" + i + "-" + run, "behind" + i + "@example.com"), 1);
             }
             await().atMost(PATIENCE).until(() -> mails().size() == 5
-                    && hub.metric("mstore_dead_letter_failures_total", "route=\"email-jobs\"") >= 2);
+                    && hub.metric("mstore_dead_letter_failures_total", "flow=\"emails\"") >= 2);
             rabbit.channel().queueDeclare(deadLetterQueue, true, false, false, null);
             await().atMost(PATIENCE).until(() -> rabbit.ready(deadLetterQueue) == 1);
         } catch (java.io.IOException e) {
@@ -138,7 +138,7 @@ class EmailWorkersTest {
         }
         RabbitClient.Delivery dead = rabbit.drain(deadLetterQueue).get(0);
         assertThat(dead.header("mstore-error-reason")).isEqualTo("invalid-payload");
-        assertThat(Integer.parseInt(dead.header(EmailDeadLetters.ATTEMPTS))).isGreaterThanOrEqualTo(2);
+        assertThat(Integer.parseInt(dead.header(com.mstore.hub.rabbitmq.RabbitDeadLetters.ATTEMPTS))).isGreaterThanOrEqualTo(2);
     }
 
     private static double duplicates(RunningHub hub) {

@@ -113,6 +113,92 @@ public final class RouteFiles {
         return path.startsWith(ancestor + ".") || path.startsWith(ancestor + "[");
     }
 
+    private static final Set<String> KAMELET_TYPES = Set.of("source", "action", "sink");
+    private static final Set<String> PROPERTY_TYPES = Set.of("string", "integer", "boolean", "number");
+    private static final Pattern TEMPLATE_PLACEHOLDER = Pattern.compile("\\{\\{([^}?:]+)(?:[?:][^}]*)?}}");
+
+    /**
+     * Problems of one kamelet file, as "file: problem" lines: the Kamelet catalog's conventions
+     * (name and type label agree, a titled and described definition whose every property is typed,
+     * documented and either required or defaulted, declared dependencies), every placeholder of its
+     * template a declared property or a hub setting, and the template itself valid YAML DSL.
+     */
+    public static List<String> kameletProblems(Path kameletFile) {
+        String file = kameletFile.getFileName().toString();
+        List<String> problems = new ArrayList<>();
+        JsonNode kamelet;
+        try {
+            kamelet = YAML.readTree(kameletFile.toFile());
+        } catch (IOException e) {
+            return List.of(file + ": cannot be read as YAML: " + e.getMessage());
+        }
+        String name = kamelet.path("metadata").path("name").asText();
+        if (!"Kamelet".equals(kamelet.path("kind").asText()) || !kamelet.path("apiVersion").asText().startsWith("camel.apache.org/")) {
+            problems.add("not a camel.apache.org Kamelet");
+        }
+        if (!file.equals(name + ".kamelet.yaml")) {
+            problems.add("metadata.name " + name + " does not match the file name");
+        }
+        String type = kamelet.path("metadata").path("labels").path("camel.apache.org/kamelet.type").asText();
+        if (!KAMELET_TYPES.contains(type) || !name.endsWith("-" + type)) {
+            problems.add("label camel.apache.org/kamelet.type is '" + type + "': it must be source, action or sink, and the name must end in -" + type);
+        }
+        JsonNode definition = kamelet.path("spec").path("definition");
+        for (String field : List.of("title", "description")) {
+            if (definition.path(field).asText().isBlank()) {
+                problems.add("spec.definition has no " + field);
+            }
+        }
+        Set<String> required = new java.util.HashSet<>();
+        definition.path("required").forEach(r -> required.add(r.asText()));
+        Set<String> declared = new java.util.HashSet<>();
+        definition.path("properties").fields().forEachRemaining(property -> {
+            declared.add(property.getKey());
+            JsonNode spec = property.getValue();
+            String where = "property " + property.getKey();
+            if (spec.path("title").asText().isBlank() || spec.path("description").asText().isBlank()) {
+                problems.add(where + " needs a title and a description");
+            }
+            if (!PROPERTY_TYPES.contains(spec.path("type").asText())) {
+                problems.add(where + " has no type (one of " + PROPERTY_TYPES + ")");
+            }
+            if (!required.contains(property.getKey()) && !spec.has("default")) {
+                problems.add(where + " is neither required nor given a default");
+            }
+        });
+        required.stream().filter(r -> !declared.contains(r)).forEach(r -> problems.add("required " + r + " is not a declared property"));
+        if (kamelet.path("spec").path("dependencies").isEmpty()) {
+            problems.add("spec.dependencies is empty");
+        }
+        JsonNode template = kamelet.path("spec").path("template");
+        Set<String> beans = new java.util.HashSet<>();
+        template.path("beans").forEach(bean -> beans.add(bean.path("name").asText()));
+        for (String text : strings(template)) {
+            var placeholders = TEMPLATE_PLACEHOLDER.matcher(text);
+            while (placeholders.find()) {
+                String placeholder = placeholders.group(1);
+                if (!placeholder.startsWith("mstore.") && !declared.contains(placeholder) && !beans.contains(placeholder)) {
+                    problems.add("{{" + placeholder + "}} in the template is neither a declared property, a template bean nor a hub setting");
+                }
+            }
+        }
+        // the template as the route template it becomes, against the YAML DSL schema
+        com.fasterxml.jackson.databind.node.ObjectNode routeTemplate = YAML.createObjectNode();
+        routeTemplate.put("id", name);
+        if (template.has("beans")) {
+            routeTemplate.set("beans", template.get("beans"));
+        }
+        routeTemplate.set("from", template.path("from"));
+        try (InputStream schemaStream = RouteFiles.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
+            JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schemaStream);
+            JsonNode document = YAML.createArrayNode().add(YAML.createObjectNode().set("routeTemplate", routeTemplate));
+            problems.addAll(realProblems(schema.validate(document), placeholderPaths(document, "$", new java.util.HashSet<>())));
+        } catch (IOException e) {
+            problems.add("the YAML DSL schema cannot be read: " + e.getMessage());
+        }
+        return problems.stream().map(problem -> file + ": " + problem).toList();
+    }
+
     /**
      * Loads the route files of a directory with the hub's real configuration into a context whose
      * routes do not start and which connects to no broker, then returns it (caller stops it).
@@ -143,7 +229,9 @@ public final class RouteFiles {
             try {
                 for (String text : strings(YAML.readTree(file.toFile()))) {
                     int colon = text.indexOf(':');
-                    if (colon > 0 && components.contains(text.substring(0, colon)) && !text.contains("${")) {
+                    // a kamelet's own parameters resolve only in the routes built from it, whose
+                    // endpoints the context holds and are checked above
+                    if (colon > 0 && components.contains(text.substring(0, colon)) && !text.contains("${") && !namesTemplateParameter(text)) {
                         check(context.resolvePropertyPlaceholders(text), file.getFileName().toString(), problems);
                     }
                 }
@@ -152,6 +240,16 @@ public final class RouteFiles {
             }
         }
         return problems;
+    }
+
+    private static boolean namesTemplateParameter(String text) {
+        var placeholders = TEMPLATE_PLACEHOLDER.matcher(text);
+        while (placeholders.find()) {
+            if (!placeholders.group(1).startsWith("mstore.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void check(String uri, String where, List<String> problems) {

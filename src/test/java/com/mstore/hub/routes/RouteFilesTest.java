@@ -42,6 +42,66 @@ class RouteFilesTest {
     }
 
     @Test
+    void everyKameletFollowsTheCatalogConventionsAndItsTemplateIsValid() {
+        List<Path> kamelets = RouteFiles.in(KAMELETS, ".kamelet.yaml");
+        assertThat(kamelets).isNotEmpty();
+        List<String> problems = new ArrayList<>();
+        kamelets.forEach(k -> problems.addAll(RouteFiles.kameletProblems(k)));
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void aKameletWithAnUndocumentedOrUndeclaredParameterIsCaught(@TempDir Path dir) throws Exception {
+        Path kamelet = dir.resolve("shout-action.kamelet.yaml");
+        Files.writeString(kamelet, """
+                apiVersion: camel.apache.org/v1
+                kind: Kamelet
+                metadata:
+                  name: shout-action
+                  labels:
+                    camel.apache.org/kamelet.type: "action"
+                spec:
+                  definition:
+                    title: Shout
+                    description: Upper-cases the body.
+                    properties:
+                      loudness:
+                        type: integer
+                  dependencies:
+                    - "camel:core"
+                  template:
+                    from:
+                      uri: kamelet:source
+                      steps:
+                        - setHeader:
+                            name: volume
+                            constant: "{{volume}}"
+                """);
+        assertThat(RouteFiles.kameletProblems(kamelet)).containsExactlyInAnyOrder(
+                "shout-action.kamelet.yaml: property loudness needs a title and a description",
+                "shout-action.kamelet.yaml: property loudness is neither required nor given a default",
+                "shout-action.kamelet.yaml: {{volume}} in the template is neither a declared property, a template bean nor a hub setting");
+    }
+
+    @Test
+    void aKameletCalledWithoutARequiredParameterIsCaught(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("forgetful.camel.yaml"), """
+                - route:
+                    id: forgetful
+                    from:
+                      uri: "direct:in"
+                      steps:
+                        - to:
+                            uri: kamelet:mstore-inbound-json-action
+                            parameters:
+                              schema: device-status
+                              maxBytes: 100
+                """);
+        assertThatThrownBy(() -> RouteFiles.loadWithoutStarting(dir, OFFLINE).stop())
+                .hasStackTraceContaining("deadLetterUri");
+    }
+
+    @Test
     void everyRouteFileLoadsAndEveryEndpointUriIsValidForItsComponent() {
         Main main = RouteFiles.loadWithoutStarting(ROUTES, OFFLINE);
         try {
