@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import com.mstore.hub.config.BrokerConnections;
 import com.mstore.hub.config.DeadLetterBeans;
 import com.mstore.hub.config.FlowBeans;
+import com.mstore.hub.config.KameletReloading;
 import com.mstore.hub.config.RabbitTopology;
 import com.mstore.hub.config.RedisListeners;
 import com.mstore.hub.config.SharedServerWebsockets;
@@ -38,7 +39,7 @@ public final class HubApplication {
         // instances, not classes: camel-main post-processes a class it instantiates twice, and each
         // pass would call the @BindToRegistry methods again (a second, leaked connection factory)
         main.configure().withConfigurations(List.of(new ApiAuthentication(), new BrokerConnections(), new SmtpConnections(), new BrokerHealth(),
-                new FlowBeans(), new MetricsRegistry(), new DeadLetterBeans(), new RedisListeners(), new RabbitTopology(), new SharedServerWebsockets(), new Tracing()));
+                new FlowBeans(), new MetricsRegistry(), new DeadLetterBeans(), new RedisListeners(), new RabbitTopology(), new SharedServerWebsockets(), new Tracing(), new KameletReloading()));
         return main;
     }
 

@@ -5,24 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
+import com.mstore.hub.testing.CapturedLogs;
+import com.mstore.hub.testing.EditorSave;
 import com.mstore.hub.testing.RunningHub;
 import com.mstore.hub.testing.TestBrokers;
 import org.apache.camel.ServiceStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Dev mode's route reloading, as {@code make run} has it on: the hub watches a copy of routes/,
@@ -36,19 +30,8 @@ class RouteReloadTest {
     @TempDir
     Path routes;
 
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-
-    @BeforeEach
-    void captureLogs() {
-        logs.list = new CopyOnWriteArrayList<>();
-        logs.start();
-        root().addAppender(logs);
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        root().detachAppender(logs);
-    }
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     @Test
     void aNewOrEditedRouteFileTakesEffectAndABrokenEditKeepsTheLastGoodRoutes() throws Exception {
@@ -86,10 +69,7 @@ class RouteReloadTest {
 
             // a step that does not exist, on line 7
             write("reload-probe.camel.yaml", probeRoute("third").replace("- setBody:", "- setBodyy:"));
-            await().atMost(A_COUPLE_OF_SECONDS).until(() -> logs.list.stream().anyMatch(event ->
-                    event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)
-                            && describe(event).contains("reload-probe.camel.yaml")
-                            && describe(event).contains("line 7")));
+            await().atMost(A_COUPLE_OF_SECONDS).until(() -> logs.warned("reload-probe.camel.yaml", "line 7"));
             assertThat(ask(hub, "direct:reload-probe")).isEqualTo("second");
             assertThat(hub.context().getRouteController().getRouteStatus("transactions-audit"))
                     .isEqualTo(ServiceStatus.Started);
@@ -100,10 +80,8 @@ class RouteReloadTest {
         }
     }
 
-    /** Writes a route file in one step, as an editor's save does, so the watcher sees it whole. */
     private void write(String name, String content) throws Exception {
-        Path draft = Files.writeString(routes.resolveSibling(routes.getFileName() + "-" + name), content);
-        Files.move(draft, routes.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        EditorSave.write(routes, name, content);
     }
 
     private static String probeRoute(String answer) {
@@ -125,14 +103,5 @@ class RouteReloadTest {
         } catch (RuntimeException noSuchRouteYet) {
             return null;
         }
-    }
-
-    private static String describe(ILoggingEvent event) {
-        return event.getFormattedMessage()
-                + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
-    }
-
-    private static Logger root() {
-        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 }
