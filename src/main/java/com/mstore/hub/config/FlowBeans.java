@@ -27,6 +27,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.util.TimeUtils;
+import org.apache.camel.component.redis.processor.idempotent.SpringRedisStringIdempotentRepository;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
@@ -160,9 +161,13 @@ public class FlowBeans implements CamelConfiguration {
     @PropertyInject("mstore.instance-id")
     private String instanceId;
 
-    @BindToRegistry("notificationDedupe")
-    public com.mstore.hub.notifications.NotificationDedupe notificationDedupe(StringRedisTemplate redisTemplate) {
-        return new com.mstore.hub.notifications.NotificationDedupe(redisTemplate, instanceId, Duration.ofSeconds(dedupeTtlSeconds));
+    /** The notifications this instance pushed (user and payload), for the skip-duplicate kamelet: keys kept mstore.dedupe.ttl-seconds. */
+    @BindToRegistry("notificationDedupeRepository")
+    public SpringRedisStringIdempotentRepository notificationDedupeRepository(StringRedisTemplate redisTemplate) {
+        SpringRedisStringIdempotentRepository repository = new SpringRedisStringIdempotentRepository(redisTemplate,
+                "mstore:idem:notifications:" + instanceId);
+        repository.setExpiry(dedupeTtlSeconds);
+        return repository;
     }
 
     /**
