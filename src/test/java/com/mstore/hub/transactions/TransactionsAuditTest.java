@@ -143,6 +143,8 @@ class TransactionsAuditTest {
                 kafka.send(topic, code, payload);
             }
             await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic));
+            // counted once a batch's transaction committed, a moment after its offsets
+            await().atMost(PATIENCE).until(() -> hub.metric("mstore_duplicates_total", "route=\"transactions-audit\"") >= 4);
             assertThat(hub.metric("mstore_duplicates_total", "route=\"transactions-audit\"")).isEqualTo(4);
             assertThat(hub.metric("camel_exchanges_failed_total", "routeId=\"transactions-audit\"")).isZero();
         }
@@ -250,6 +252,8 @@ class TransactionsAuditTest {
         try (RunningHub hub = RunningHub.startWith(settings)) {
             await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic)
                     && kafka.caughtUp(settings.get("mstore.transactions.receipts-consumer-group"), auditTopic));
+            // the offsets are committed inside the batch, a moment before its exchange completes
+            await().atMost(PATIENCE).until(() -> hub.completed("transactions-audit") >= 1);
             assertThat(hub.completed("transactions-audit")).as("the seven records came as one batch").isEqualTo(1);
             assertThat(hub.metric("mstore_duplicates_total", "route=\"transactions-audit\"")).isEqualTo(2);
         }
