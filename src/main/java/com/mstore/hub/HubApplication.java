@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import com.mstore.hub.config.BrokerConnections;
+import com.mstore.hub.config.BrokerSecurity;
+import com.mstore.hub.config.MqttConnections;
+import com.mstore.hub.config.RabbitConnections;
+import com.mstore.hub.config.RedisConnections;
 import com.mstore.hub.config.DeadLetterBeans;
 import com.mstore.hub.config.FlowBeans;
 import com.mstore.hub.config.KameletReloading;
@@ -38,7 +41,7 @@ public final class HubApplication {
         Main main = new Main();
         // instances, not classes: camel-main post-processes a class it instantiates twice, and each
         // pass would call the @BindToRegistry methods again (a second, leaked connection factory)
-        main.configure().withConfigurations(List.of(new ApiAuthentication(), new BrokerConnections(), new SmtpConnections(), new BrokerHealth(),
+        main.configure().withConfigurations(List.of(new ApiAuthentication(), new BrokerSecurity(), new MqttConnections(), new RabbitConnections(), new RedisConnections(), new SmtpConnections(), new BrokerHealth(),
                 new FlowBeans(), new MetricsRegistry(), new DeadLetterBeans(), new RedisListeners(), new RabbitTopology(), new SharedServerWebsockets(), new Tracing(), new KameletReloading()));
         return main;
     }

@@ -37,7 +37,7 @@ public class RedisListeners implements CamelConfiguration, CamelContextAware {
         return new BoundedListenerContainer("user-notifications", connections(), 1, queueCapacity, this::metrics);
     }
 
-    /** Bound by BrokerConnections, which HubApplication configures first. */
+    /** Bound by RedisConnections, which HubApplication configures first. */
     private RedisConnectionFactory connections() {
         return context.getRegistry().lookupByNameAndType("redisConnectionFactory", RedisConnectionFactory.class);
     }

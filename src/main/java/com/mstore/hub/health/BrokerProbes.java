@@ -127,7 +127,7 @@ public final class BrokerProbes {
                 MqttConnectionOptions options = new MqttConnectionOptions();
                 options.setConnectionTimeout((int) Math.max(1, timeout.toSeconds()));
                 options.setAutomaticReconnect(false);
-                // the same user and TLS as the routes' connection (BrokerConnections)
+                // the same user and TLS as the routes' connection (BrokerSecurity)
                 PahoMqtt5Configuration routes = context.getComponent("paho-mqtt5", PahoMqtt5Component.class).getConfiguration();
                 if (routes.getUserName() != null) {
                     options.setUserName(routes.getUserName());
