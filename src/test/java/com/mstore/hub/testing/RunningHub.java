@@ -35,33 +35,54 @@ public final class RunningHub implements AutoCloseable {
     /** A client of this hub's own, so no pooled connection to an earlier test's hub is ever reused. */
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final java.util.concurrent.atomic.AtomicLong redeliveries = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> completedByRoute =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> failedByRoute =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ExchangeCounts counts;
 
-    private RunningHub(Main main, int httpPort) {
+    private RunningHub(Main main, int httpPort, ExchangeCounts counts) {
         this.main = main;
         this.httpPort = httpPort;
-        context().getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
-            @Override
-            public void notify(org.apache.camel.spi.CamelEvent event) {
-                if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeRedeliveryEvent) {
-                    redeliveries.incrementAndGet();
-                }
-                if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent completed
-                        && completed.getExchange().getFromRouteId() != null) {
-                    completedByRoute.computeIfAbsent(completed.getExchange().getFromRouteId(),
-                            id -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
-                }
-                if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeFailedEvent failed
-                        && failed.getExchange().getFromRouteId() != null) {
-                    failedByRoute.computeIfAbsent(failed.getExchange().getFromRouteId(),
-                            id -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
-                }
+        this.counts = counts;
+    }
+
+    /**
+     * Counts exchanges by the route whose consumer created them; the copies a split, multicast or
+     * wire tap makes (correlated to their parent) are not counted. Registered before the routes
+     * start: a batch consumed the moment its consumer joins would otherwise complete uncounted.
+     */
+    private static final class ExchangeCounts extends org.apache.camel.support.EventNotifierSupport {
+        private final java.util.concurrent.atomic.AtomicLong redeliveries = new java.util.concurrent.atomic.AtomicLong();
+        private final Map<String, java.util.concurrent.atomic.AtomicLong> completedByRoute =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, java.util.concurrent.atomic.AtomicLong> failedByRoute =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void notify(org.apache.camel.spi.CamelEvent event) {
+            if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeRedeliveryEvent) {
+                redeliveries.incrementAndGet();
             }
-        });
+            if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent completed
+                    && createdByConsumer(completed.getExchange())) {
+                count(completedByRoute, completed.getExchange().getFromRouteId());
+            }
+            if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeFailedEvent failed
+                    && createdByConsumer(failed.getExchange())) {
+                count(failedByRoute, failed.getExchange().getFromRouteId());
+            }
+        }
+
+        private static boolean createdByConsumer(org.apache.camel.Exchange exchange) {
+            return exchange.getFromRouteId() != null
+                    && exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) == null;
+        }
+
+        private static void count(Map<String, java.util.concurrent.atomic.AtomicLong> counts, String routeId) {
+            counts.computeIfAbsent(routeId, id -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+        }
+
+        static long of(Map<String, java.util.concurrent.atomic.AtomicLong> counts, String routeId) {
+            var count = counts.get(routeId);
+            return count == null ? 0 : count.get();
+        }
     }
 
     /** Starts a hub against the shared test brokers, with any extra settings on top. */
@@ -99,13 +120,20 @@ public final class RunningHub implements AutoCloseable {
         main.addOverrideProperty("mstore.http.user-token-secret", TEST_USER_TOKEN_SECRET);
         settings.forEach(main::addOverrideProperty);
         beans.forEach(main::bind);
+        ExchangeCounts counts = new ExchangeCounts();
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void afterConfigure(org.apache.camel.main.BaseMainSupport configured) {
+                configured.getCamelContext().getManagementStrategy().addEventNotifier(counts);
+            }
+        });
         try {
             main.start();
         } catch (RuntimeException e) {
             main.stop();
             throw e;
         }
-        return new RunningHub(main, httpPort);
+        return new RunningHub(main, httpPort, counts);
     }
 
     public CamelContext context() {
@@ -199,18 +227,16 @@ public final class RunningHub implements AutoCloseable {
 
     /** How many exchanges that started in a route have completed since the hub started. */
     public long completed(String routeId) {
-        var count = completedByRoute.get(routeId);
-        return count == null ? 0 : count.get();
+        return ExchangeCounts.of(counts.completedByRoute, routeId);
     }
 
     /** How many exchanges that started in a route have failed (the error handling gave up) since the hub started. */
     public long failed(String routeId) {
-        var count = failedByRoute.get(routeId);
-        return count == null ? 0 : count.get();
+        return ExchangeCounts.of(counts.failedByRoute, routeId);
     }
 
     /** How many redelivery attempts the hub has made since it started, over all routes. */
     public long redeliveries() {
-        return redeliveries.get();
+        return counts.redeliveries.get();
     }
 }
