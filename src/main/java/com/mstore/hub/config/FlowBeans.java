@@ -153,6 +153,16 @@ public class FlowBeans implements CamelConfiguration {
                         TimeUtils.toMilliSeconds(newDevicesWindow), deviceSweepBatch));
     }
 
+    @PropertyInject("mstore.devices.workers")
+    private int deviceWorkers;
+
+    /** Statuses applied side by side, each device's in order (its topic names it). */
+    @BindToRegistry("deviceStatusWorkers")
+    public com.mstore.hub.workers.OrderedWorkers deviceStatusWorkers(org.apache.camel.CamelContext context) {
+        return new com.mstore.hub.workers.OrderedWorkers(context, "device-status", deviceWorkers,
+                org.apache.camel.builder.ExpressionBuilder.headerExpression(org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants.MQTT_TOPIC));
+    }
+
     @BindToRegistry("notificationChannels")
     public NotificationChannels notificationChannels() {
         return new NotificationChannels();

@@ -13,9 +13,12 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mstore.hub.local.EmbeddedRedis;
 import com.mstore.hub.testing.MqttTestClient;
+import com.mstore.hub.local.Ports;
 import com.mstore.hub.testing.RedisSubscriber;
 import com.mstore.hub.testing.RunningHub;
+import com.mstore.hub.workers.OrderedWorkers;
 import com.mstore.hub.testing.TestBrokers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,13 +99,53 @@ class DeviceStatusTest {
             publishStatus(id, true, 80, Instant.parse("2026-11-28T10:05:00Z"));
             awaitDevice(hub, id);
             publishStatus(id, false, 99, Instant.parse("2026-11-28T10:00:00Z"));
-            String marker = "POS-MARK-" + run;
-            publishStatus(marker, true, 1, Instant.parse("2026-11-28T10:00:00Z"));
-            awaitDevice(hub, marker);
+            // statuses are applied by several workers: wait for this one's own exchange, not a later one's
+            await().atMost(PATIENCE).until(() -> hub.completed("device-status") >= 2);
             JsonNode entry = awaitDevice(hub, id);
             assertThat(entry.get("batteryLevel").asInt()).isEqualTo(80);
             assertThat(entry.get("online").asBoolean()).isTrue();
         }
+    }
+
+    /**
+     * Statuses of different devices are applied side by side, not one after another on the MQTT
+     * client's callback thread: while Redis holds every command, one status per worker waits in the
+     * registry's update at once, and once Redis answers each of them is in the registry. (Each
+     * device's statuses stay in order on its worker: the low-battery test below fails without that.)
+     */
+    @Test
+    void whileOneStatusWaitsOnRedisOtherDevicesStatusesAreAppliedBesideIt() throws Exception {
+        int port = Ports.free();
+        EmbeddedRedis own = EmbeddedRedis.start(port);
+        settings.put("mstore.redis.port", String.valueOf(port));
+        int workers = 3;
+        settings.put("mstore.devices.workers", String.valueOf(workers));
+        // one device for each worker
+        Map<Integer, String> deviceOfWorker = new java.util.TreeMap<>();
+        for (int i = 0; deviceOfWorker.size() < workers; i++) {
+            String id = "POS-PAUSE-" + run + "-" + i;
+            deviceOfWorker.putIfAbsent(OrderedWorkers.workerFor("devices/" + id + "/status", workers), id);
+        }
+        try (own; RunningHub hub = RunningHub.startWith(settings); Jedis slow = new Jedis("localhost", port)) {
+            String warmUp = "POS-PAUSE-" + run + "-warm";
+            publishStatus(warmUp, true, 50, Instant.parse("2026-11-28T10:00:00Z"));
+            awaitDevice(hub, warmUp);
+            // well inside the hub's 5 s Redis command timeout: a wait, not a failure
+            slow.clientPause(3000);
+            deviceOfWorker.values().forEach(id -> publishStatus(id, true, 42, Instant.parse("2026-11-28T10:00:00Z")));
+            await().atMost(PATIENCE).until(() -> threadsApplyingAStatus() == workers);
+            for (String id : deviceOfWorker.values()) {
+                assertThat(awaitDevice(hub, id).get("batteryLevel").asInt()).isEqualTo(42);
+            }
+            assertThat(hub.redeliveries()).as("Redis was slow, never failing").isZero();
+        }
+    }
+
+    private static long threadsApplyingAStatus() {
+        return Thread.getAllStackTraces().values().stream()
+                .filter(stack -> java.util.Arrays.stream(stack).anyMatch(frame ->
+                        frame.getClassName().equals(DeviceRegistry.class.getName()) && frame.getMethodName().equals("apply")))
+                .count();
     }
 
     /**

@@ -44,8 +44,8 @@ public final class RunningHub implements AutoCloseable {
     }
 
     /**
-     * Counts exchanges by the route whose consumer created them; the copies a split, multicast or
-     * wire tap makes (correlated to their parent) are not counted. Registered before the routes
+     * Counts exchanges by the route whose consumer created them; the copies a split makes of its
+     * parent's parts (they carry their index) are not counted. Registered before the routes
      * start: a batch consumed the moment its consumer joins would otherwise complete uncounted.
      */
     private static final class ExchangeCounts extends org.apache.camel.support.EventNotifierSupport {
@@ -72,7 +72,7 @@ public final class RunningHub implements AutoCloseable {
 
         private static boolean createdByConsumer(org.apache.camel.Exchange exchange) {
             return exchange.getFromRouteId() != null
-                    && exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) == null;
+                    && exchange.getProperty(org.apache.camel.ExchangePropertyKey.SPLIT_INDEX) == null;
         }
 
         private static void count(Map<String, java.util.concurrent.atomic.AtomicLong> counts, String routeId) {
