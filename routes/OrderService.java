@@ -69,20 +69,27 @@ public class OrderService extends RouteBuilder {
                 .to("kamelet:mstore-nats-dead-letter-sink?subject={{mstore.orders.dlq-subject}}");
     }
 
-    /** Every request gets exactly one reply, whatever goes wrong. */
+    /**
+     * Every request gets exactly one reply, whatever goes wrong. Answered by
+     * mstore.orders.request-subscribers routes (order-get-1, order-get-2, ...), each its own queue
+     * group subscription: camel-nats answers on its dispatcher's one thread, one request after another.
+     */
     private void orderGetService() {
-        from("nats:{{mstore.orders.request-subject}}?queueName={{mstore.orders.request-queue-group}}&exchangePattern=InOut&" + RECONNECT)
-                .routeId("order-get")
-                .doTry()
-                    // an invalid request is answered below, never dead-lettered: nothing reaches the log
-                    .to(inboundJson("order-request", "{{mstore.orders.max-request-bytes}}", "tree", "log:com.mstore.hub.orders.refused"))
-                    .bean("orderRepository", "answer")
-                .doCatch(RejectedMessageException.class)
-                    .setBody(constant(OrderReplies.invalidRequest()))
-                .doCatch(Exception.class)
-                    .log(LoggingLevel.ERROR, "order.get could not be answered: ${exception.message}")
-                    .setBody(constant(OrderReplies.unavailable()))
-                .end();
+        int subscribers = Integer.parseInt(getContext().resolvePropertyPlaceholders("{{mstore.orders.request-subscribers}}"));
+        for (int subscriber = 1; subscriber <= subscribers; subscriber++) {
+            from("nats:{{mstore.orders.request-subject}}?queueName={{mstore.orders.request-queue-group}}&exchangePattern=InOut&" + RECONNECT)
+                    .routeId("order-get-" + subscriber)
+                    .doTry()
+                        // an invalid request is answered below, never dead-lettered: nothing reaches the log
+                        .to(inboundJson("order-request", "{{mstore.orders.max-request-bytes}}", "tree", "log:com.mstore.hub.orders.refused"))
+                        .bean("orderRepository", "answer")
+                    .doCatch(RejectedMessageException.class)
+                        .setBody(constant(OrderReplies.invalidRequest()))
+                    .doCatch(Exception.class)
+                        .log(LoggingLevel.ERROR, "order.get could not be answered: ${exception.message}")
+                        .setBody(constant(OrderReplies.unavailable()))
+                    .end();
+        }
     }
 
     /** The shared intake step (kamelets/mstore-inbound-json-action.kamelet.yaml). */

@@ -264,8 +264,8 @@ class OrderServiceTest {
              RunningHub second = RunningHub.startWith(settings)) {
             // both instances have joined the queue group once each has answered a request
             await().atMost(PATIENCE).until(() -> answered(orderGet)
-                    && first.completed("order-get") > 0 && second.completed("order-get") > 0);
-            long before = first.completed("order-get") + second.completed("order-get");
+                    && requestsAnswered(first) > 0 && requestsAnswered(second) > 0);
+            long before = requestsAnswered(first) + requestsAnswered(second);
             String inbox = nats.createInbox();
             Map<String, AtomicInteger> repliesPerRequest = new ConcurrentHashMap<>();
             Dispatcher dispatcher = nats.createDispatcher(msg -> {
@@ -282,7 +282,7 @@ class OrderServiceTest {
             // a late duplicate would show up as a count of 2, after the marker's reply at the latest
             publishMarkerAndAwait(orderGet, repliesPerRequest, requests);
             assertThat(repliesPerRequest.values()).allMatch(count -> count.get() == 1);
-            assertThat(first.completed("order-get") + second.completed("order-get") - before).isEqualTo(requests + 1);
+            assertThat(requestsAnswered(first) + requestsAnswered(second) - before).isEqualTo(requests + 1);
             nats.closeDispatcher(dispatcher);
         }
     }
@@ -319,7 +319,9 @@ class OrderServiceTest {
             assertThat(hub.get("/api/orders/ORD-NONE-" + run).statusCode()).isEqualTo(404);
 
             // the hub's responder stops: no responder at all is 503
-            hub.context().getRouteController().stopRoute("order-get");
+            for (String subscriber : orderGetRoutes(hub)) {
+                hub.context().getRouteController().stopRoute(subscriber);
+            }
             await().atMost(PATIENCE).until(() -> !answered(orderGet));
             assertThat(hub.get("/api/orders/" + orderId).statusCode()).isEqualTo(503);
 
@@ -407,6 +409,54 @@ class OrderServiceTest {
         String probe = "PROBE-" + UUID.randomUUID();
         publish(created, "{\"orderId\": \"%s\", \"updatedAt\": 1}".formatted(probe));
         awaitOrder(probe, order -> true);
+    }
+
+    /** The routes answering order.get: order-get-1 to order-get-N (mstore.orders.request-subscribers). */
+    private static List<String> orderGetRoutes(RunningHub hub) {
+        return hub.context().getRoutes().stream().map(org.apache.camel.Route::getRouteId)
+                .filter(id -> id.matches("order-get-\\d+")).sorted().toList();
+    }
+
+    private static long requestsAnswered(RunningHub hub) {
+        return orderGetRoutes(hub).stream().mapToLong(hub::completed).sum();
+    }
+
+    /**
+     * Requests are answered by several subscriptions side by side: while Redis holds every command,
+     * each subscriber has a request waiting on it, and once Redis answers every request gets its reply.
+     */
+    @Test
+    void whileOneRequestWaitsOnRedisAnotherSubscriberIsAnsweringBesideIt() throws Exception {
+        int port = com.mstore.hub.local.Ports.free();
+        com.mstore.hub.local.EmbeddedRedis own = com.mstore.hub.local.EmbeddedRedis.start(port);
+        settings.put("mstore.redis.port", String.valueOf(port));
+        settings.put("mstore.orders.request-subscribers", "2");
+        try (own; RunningHub hub = RunningHub.startWith(settings);
+             redis.clients.jedis.Jedis slow = new redis.clients.jedis.Jedis("localhost", port)) {
+            assertThat(orderGetRoutes(hub)).containsExactly("order-get-1", "order-get-2");
+            await().atMost(PATIENCE).until(() -> answered(orderGet));
+            // well inside the hub's 5 s Redis command timeout: a wait, not a failure
+            slow.clientPause(3000);
+            List<CompletableFuture<Message>> replies = new ArrayList<>();
+            // the queue group picks a member at random for each request: 20 reach both but once in 500,000 runs
+            for (int i = 0; i < 20; i++) {
+                replies.add(nats.request(orderGet, "{\"orderId\": \"P-%d\"}".formatted(i).getBytes(StandardCharsets.UTF_8)));
+            }
+            await().atMost(PATIENCE).until(() -> threadsReadingAnOrder() == 2);
+            CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            for (int i = 0; i < 20; i++) {
+                assertThat(new String(replies.get(i).get().getData(), StandardCharsets.UTF_8))
+                        .isEqualTo("{\"error\":\"Order not found\",\"orderId\":\"P-" + i + "\"}");
+            }
+        }
+    }
+
+    private static long threadsReadingAnOrder() {
+        return Thread.getAllStackTraces().values().stream()
+                .filter(stack -> java.util.Arrays.stream(stack).anyMatch(frame ->
+                        frame.getClassName().equals(com.mstore.hub.orders.OrderRepository.class.getName())
+                                && frame.getMethodName().equals("answer")))
+                .count();
     }
 
     private boolean answered(String subject) {
