@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import com.mstore.hub.testing.HubProcess;
+import com.mstore.hub.testing.ImageLayout;
 import com.mstore.hub.testing.KafkaClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -17,7 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The hub as production runs it (HubApplication in a JVM of its own, the image's JAVA_OPTS, API
+ * The hub as production runs it (the image's entrypoint, class path, class-data archive and JAVA_OPTS, API
  * keys required): time from process start to ready, resident memory idle and under load. Its log
  * is kept next to the results (hub-process.log).
  */
@@ -36,14 +37,14 @@ final class HubFootprint {
     private HubFootprint() {
     }
 
-    /** The JVM options the image runs the hub with: ENV JAVA_OPTS of docker/Dockerfile. */
-    static List<String> imageJavaOptions() throws java.io.IOException {
-        java.util.regex.Matcher options = java.util.regex.Pattern.compile("(?m)^ENV JAVA_OPTS=\"([^\"]*)\"")
-                .matcher(Files.readString(Path.of("docker/Dockerfile")));
-        if (!options.find()) {
-            throw new IllegalStateException("docker/Dockerfile sets no JAVA_OPTS");
+    private static void deleteTree(Path directory) throws java.io.IOException {
+        if (Files.exists(directory)) {
+            try (var files = Files.walk(directory)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
         }
-        return List.of(options.group(1).trim().split("\\s+"));
     }
 
     static Footprint measure(Map<String, String> brokerSettings, Benchmark.Options options, String run) throws Exception {
@@ -60,10 +61,13 @@ final class HubFootprint {
         settings.put("mstore.http.api-keys", "bench-" + run);
         Files.createDirectories(options.out());
         Path log = options.out().resolve("hub-process.log");
+        // the image as a directory, its build steps (the class-data archive) done before the clock starts
+        Path app = options.out().resolve("image");
+        deleteTree(app);
+        ImageLayout image = ImageLayout.build(Files.createDirectories(app));
         long started = System.nanoTime();
-        List<String> jvmOptions = new ArrayList<>(imageJavaOptions());
-        jvmOptions.add(CONTAINER_MEMORY);
-        Process hub = HubProcess.startHubApplication(settings, Map.of(), log, jvmOptions.toArray(String[]::new));
+        Process hub = HubProcess.startReady(new ProcessBuilder("/bin/sh", image.entrypoint().toString()), settings,
+                Map.of("JAVA_OPTS", image.javaOptions() + " " + CONTAINER_MEMORY), log);
         long startToReady = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         try {
             Path status = Path.of("/proc", String.valueOf(hub.pid()), "status");
