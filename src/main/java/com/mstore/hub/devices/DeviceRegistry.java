@@ -150,26 +150,14 @@ public class DeviceRegistry {
         return entry.toString();
     }
 
-    /** The notifications to publish for a device whose battery went low: one per user of its branch. */
-    public List<Map<String, Object>> lowBatteryNotifications(@ExchangeProperty("status") DeviceStatus status) {
+    /** The users of the device's branch (mstore:branch:{branchId}:users), none when the device names no branch. */
+    public List<String> branchUsers(@ExchangeProperty("status") DeviceStatus status) {
         String branchId = (String) redis.opsForHash().get(key(status.deviceId()), "branchId");
         if (branchId == null) {
             return List.of();
         }
         Set<String> users = redis.opsForSet().members("mstore:branch:" + branchId + ":users");
-        List<Map<String, Object>> notifications = new ArrayList<>();
-        if (users != null) {
-            for (String userId : users) {
-                notifications.add(Map.of(
-                        "channel", "user:" + userId + ":notifications",
-                        "body", JSON.createObjectNode()
-                                .put("userId", Long.parseLong(userId))
-                                .put("message", "Battery low on " + status.deviceId() + ": " + status.batteryLevel() + "%")
-                                .put("timestamp", clock.instant().getEpochSecond())
-                                .toString()));
-            }
-        }
-        return notifications;
+        return users == null ? List.of() : users.stream().sorted().toList();
     }
 
     static String key(String deviceId) {
