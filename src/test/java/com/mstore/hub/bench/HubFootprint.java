@@ -2,13 +2,12 @@ package com.mstore.hub.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import com.mstore.hub.local.TempDirs;
 import com.mstore.hub.testing.HubProcess;
 import com.mstore.hub.testing.ImageLayout;
 import com.mstore.hub.testing.KafkaClient;
@@ -37,16 +36,6 @@ final class HubFootprint {
     private HubFootprint() {
     }
 
-    private static void deleteTree(Path directory) throws java.io.IOException {
-        if (Files.exists(directory)) {
-            try (var files = Files.walk(directory)) {
-                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
-    }
-
     static Footprint measure(Map<String, String> brokerSettings, Benchmark.Options options, String run) throws Exception {
         int messages = options.footprintMessages();
         Map<String, String> settings = new HashMap<>(brokerSettings);
@@ -62,9 +51,8 @@ final class HubFootprint {
         Files.createDirectories(options.out());
         Path log = options.out().resolve("hub-process.log");
         // the image as a directory, its build steps (the class-data archive) done before the clock starts
-        Path app = options.out().resolve("image");
-        deleteTree(app);
-        ImageLayout image = ImageLayout.build(Files.createDirectories(app));
+        Path app = TempDirs.create("bench-image");
+        ImageLayout image = ImageLayout.build(app);
         long started = System.nanoTime();
         Process hub = HubProcess.startReady(new ProcessBuilder("/bin/sh", image.entrypoint().toString()), settings,
                 Map.of("JAVA_OPTS", image.javaOptions() + " " + CONTAINER_MEMORY), log);
@@ -101,6 +89,7 @@ final class HubFootprint {
         } finally {
             hub.destroy();
             hub.waitFor(60, TimeUnit.SECONDS);
+            TempDirs.delete(app);
         }
     }
 }

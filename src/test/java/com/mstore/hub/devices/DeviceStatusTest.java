@@ -20,6 +20,7 @@ import com.mstore.hub.testing.RedisSubscriber;
 import com.mstore.hub.testing.RunningHub;
 import com.mstore.hub.workers.OrderedWorkers;
 import com.mstore.hub.testing.TestBrokers;
+import com.mstore.hub.testing.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,19 +134,12 @@ class DeviceStatusTest {
             // well inside the hub's 5 s Redis command timeout: a wait, not a failure
             slow.clientPause(3000);
             deviceOfWorker.values().forEach(id -> publishStatus(id, true, 42, Instant.parse("2026-11-28T10:00:00Z")));
-            await().atMost(PATIENCE).until(() -> threadsApplyingAStatus() == workers);
+            await().atMost(PATIENCE).until(() -> Threads.inside(DeviceRegistry.class, "apply") == workers);
             for (String id : deviceOfWorker.values()) {
                 assertThat(awaitDevice(hub, id).get("batteryLevel").asInt()).isEqualTo(42);
             }
             assertThat(hub.redeliveries()).as("Redis was slow, never failing").isZero();
         }
-    }
-
-    private static long threadsApplyingAStatus() {
-        return Thread.getAllStackTraces().values().stream()
-                .filter(stack -> java.util.Arrays.stream(stack).anyMatch(frame ->
-                        frame.getClassName().equals(DeviceRegistry.class.getName()) && frame.getMethodName().equals("apply")))
-                .count();
     }
 
     /**

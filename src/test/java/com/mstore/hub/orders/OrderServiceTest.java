@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mstore.hub.testing.RabbitClient;
 import com.mstore.hub.testing.RunningHub;
 import com.mstore.hub.testing.TestBrokers;
+import com.mstore.hub.testing.Threads;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
@@ -442,21 +443,13 @@ class OrderServiceTest {
             for (int i = 0; i < 20; i++) {
                 replies.add(nats.request(orderGet, "{\"orderId\": \"P-%d\"}".formatted(i).getBytes(StandardCharsets.UTF_8)));
             }
-            await().atMost(PATIENCE).until(() -> threadsReadingAnOrder() == 2);
+            await().atMost(PATIENCE).until(() -> Threads.inside(OrderRepository.class, "answer") == 2);
             CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             for (int i = 0; i < 20; i++) {
                 assertThat(new String(replies.get(i).get().getData(), StandardCharsets.UTF_8))
                         .isEqualTo("{\"error\":\"Order not found\",\"orderId\":\"P-" + i + "\"}");
             }
         }
-    }
-
-    private static long threadsReadingAnOrder() {
-        return Thread.getAllStackTraces().values().stream()
-                .filter(stack -> java.util.Arrays.stream(stack).anyMatch(frame ->
-                        frame.getClassName().equals(com.mstore.hub.orders.OrderRepository.class.getName())
-                                && frame.getMethodName().equals("answer")))
-                .count();
     }
 
     private boolean answered(String subject) {

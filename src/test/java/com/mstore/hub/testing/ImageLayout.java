@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,10 +35,6 @@ public final class ImageLayout {
         image.copyFiles();
         image.runBuildSteps();
         return image;
-    }
-
-    public Path directory() {
-        return app;
     }
 
     /** The entrypoint script, in this directory. */
@@ -82,8 +76,7 @@ public final class ImageLayout {
         Matcher run = RUN_APP_SCRIPT.matcher(finalStage());
         while (run.find()) {
             Path log = Files.createTempFile("image-build-step-", ".log");
-            List<String> command = new ArrayList<>(List.of("/bin/sh", app.resolve(run.group(1)).toString()));
-            Process step = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process step = new ProcessBuilder("/bin/sh", app.resolve(run.group(1)).toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!step.waitFor(5, TimeUnit.MINUTES) || step.exitValue() != 0) {
                 step.destroyForcibly();
                 throw new IllegalStateException("image build step " + run.group(1) + " failed: " + Files.readString(log));
