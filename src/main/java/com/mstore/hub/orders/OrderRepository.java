@@ -74,12 +74,12 @@ public class OrderRepository {
         return merge(change.get("orderId").asText(), change, at, product, JSON.writeValueAsString(reserved));
     }
 
-    /** The reply to an order.get request (canonical JSON): the order, or "Order not found". */
-    public String answer(String canonicalRequest) throws Exception {
-        return answer(JSON.readTree(canonicalRequest));
-    }
-
-    /** As {@link #answer(String)}, from the parsed tree the intake step leaves. */
+    /**
+     * The reply to an order.get request (the canonical tree the intake step leaves): the order, or
+     * "Order not found". One method of this name: with an overload taking the request as text,
+     * Camel's bean binding chose between them for every request, converting the tree to text to
+     * try the other (a fifth of the route's CPU in make bench's profile).
+     */
     public String answer(JsonNode request) {
         String orderId = request.get("orderId").asText();
         String order = find(orderId);
