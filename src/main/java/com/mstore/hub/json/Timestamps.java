@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
+import com.ethlo.time.ITU;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mstore.hub.errors.RejectedMessageException;
 
@@ -72,7 +73,18 @@ public final class Timestamps {
         }
     }
 
+    /**
+     * Read with ethlo's ITU, a strict RFC 3339 parser about fifteen times faster than java.time's
+     * (each device status and order event carries a time: java.time's parsing was a fourteenth of
+     * the device flow's CPU in make bench's profile). What it refuses still gets java.time's more
+     * lenient reading (seconds left out, say), so no time accepted before is refused now.
+     */
     private static Instant rfc3339(String text, String field) {
+        try {
+            return ITU.parseDateTime(text).toInstant();
+        } catch (DateTimeException notStrictRfc3339) {
+            // read below
+        }
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {

@@ -28,6 +28,13 @@ class TimestampsTest {
     }
 
     @Test
+    void whatStrictRfc3339LeavesOutIsStillReadAsBefore() throws Exception {
+        // no seconds, and an offset with seconds: java.time reads both, the strict fast path neither
+        assertThat(read("\"2026-12-01T19:42Z\"")).isEqualTo(Instant.parse("2026-12-01T19:42:00Z"));
+        assertThat(read("\"2026-12-01T20:42:34+01:00:00\"")).isEqualTo(NOW);
+    }
+
+    @Test
     void unixSecondsWithAndWithoutAFraction() throws Exception {
         assertThat(read("1764618154")).isEqualTo(Instant.ofEpochSecond(1764618154L));
         assertThat(read("1764618154.25")).isEqualTo(Instant.ofEpochSecond(1764618154L, 250_000_000));
