@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.mstore.hub.config.BrokerSecurity;
+import com.mstore.hub.config.CompiledRoutesCache;
 import com.mstore.hub.config.MqttConnections;
 import com.mstore.hub.config.RabbitConnections;
 import com.mstore.hub.config.RedisConnections;
@@ -43,6 +44,7 @@ public final class HubApplication {
         // pass would call the @BindToRegistry methods again (a second, leaked connection factory)
         main.configure().withConfigurations(List.of(new ApiAuthentication(), new BrokerSecurity(), new MqttConnections(), new RabbitConnections(), new RedisConnections(), new SmtpConnections(), new BrokerHealth(),
                 new FlowBeans(), new MetricsRegistry(), new DeadLetterBeans(), new RedisListeners(), new RabbitTopology(), new SharedServerWebsockets(), new Tracing(), new KameletReloading()));
+        main.addMainListener(CompiledRoutesCache.installer());
         return main;
     }
 

@@ -54,8 +54,10 @@ final class HubFootprint {
         Path app = TempDirs.create("bench-image");
         ImageLayout image = ImageLayout.build(app);
         long started = System.nanoTime();
+        Map<String, String> environment = new HashMap<>(image.environment());
+        environment.put("JAVA_OPTS", image.javaOptions() + " " + CONTAINER_MEMORY);
         Process hub = HubProcess.startReady(new ProcessBuilder("/bin/sh", image.entrypoint().toString()), settings,
-                Map.of("JAVA_OPTS", image.javaOptions() + " " + CONTAINER_MEMORY), log);
+                environment, log);
         long startToReady = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         try {
             Path status = Path.of("/proc", String.valueOf(hub.pid()), "status");

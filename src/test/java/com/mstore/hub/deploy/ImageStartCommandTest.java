@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The image rebuilt as a directory (ImageLayout): its entrypoint, run with the image's environment
  * and MSTORE_* settings, must bring every flow up (readiness UP) on the runtime classpath alone, map
- * the class-data archive its build step made, and stop with exit code 0 on SIGTERM.
+ * the class-data archive its build step made, load the Java DSL routes that step compiled, and stop
+ * with exit code 0 on SIGTERM.
  */
 class ImageStartCommandTest {
 
@@ -38,11 +39,15 @@ class ImageStartCommandTest {
         settings.put("mstore.devices.session-expiry-seconds", "30");
         Path log = Files.createTempFile("hub-image-", ".log");
         // -Xshare:on: an archive the JVM cannot map (another class path, another JDK) stops it here
+        Map<String, String> environment = new HashMap<>(image.environment());
+        environment.put("JAVA_OPTS", image.javaOptions() + " -Xshare:on");
         Process hub = HubProcess.startReady(new ProcessBuilder("/bin/sh", image.entrypoint().toString()),
-                settings, Map.of("JAVA_OPTS", image.javaOptions() + " -Xshare:on"), log);
+                settings, environment, log);
         hub.destroy(); // SIGTERM, as Kubernetes stops a pod
         assertThat(hub.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(hub.exitValue()).as(Files.readString(log)).isZero();
-        assertThat(Files.readString(log)).contains("Routes startup").doesNotContain("ClassNotFoundException");
+        assertThat(Files.readString(log)).contains("Routes startup").doesNotContain("ClassNotFoundException")
+                // the routes/*.java the build step compiled, loaded without javac
+                .contains("Java DSL routes [OrderService] loaded as compiled earlier");
     }
 }

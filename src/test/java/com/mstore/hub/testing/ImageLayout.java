@@ -44,7 +44,17 @@ public final class ImageLayout {
 
     /** ENV JAVA_OPTS, as the image sets it. */
     public String javaOptions() {
-        return match("(?m)^ENV JAVA_OPTS=\"([^\"]*)\"");
+        return environment().get("JAVA_OPTS");
+    }
+
+    /** Every ENV NAME="value" of the final stage: what a container of the image starts with. */
+    public java.util.Map<String, String> environment() {
+        java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
+        Matcher env = Pattern.compile("(?m)^ENV (\\w+)=\"([^\"]*)\"$").matcher(finalStage());
+        while (env.find()) {
+            environment.put(env.group(1), env.group(2));
+        }
+        return environment;
     }
 
     private String finalStage() {
