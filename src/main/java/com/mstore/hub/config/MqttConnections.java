@@ -67,6 +67,12 @@ public class MqttConnections implements CamelConfiguration {
                 options.setSocketFactory(brokerTrust.sslContext().getSocketFactory());
             }
             deviceStatusSession = new CallbackFirstMqttClient(mqttServerUri.trim(), deviceStatusClientId, options);
+            // the route acknowledges each status once its exchange is done (manualAcksEnabled), but
+            // camel-paho-mqtt5 switches Paho to manual acknowledgements only on a client it makes
+            // itself: otherwise Paho acknowledges as its callback returns (a worker has just taken the
+            // status), the broker sends past the receive maximum, and a status in flight is lost with
+            // the instance; and the route's own acknowledgement later goes out a second time
+            deviceStatusSession.setManualAcks(true);
         }
         return deviceStatusSession;
     }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -140,6 +141,41 @@ class DeviceStatusTest {
             }
             assertThat(hub.redeliveries()).as("Redis was slow, never failing").isZero();
         }
+    }
+
+    /**
+     * A status is acknowledged to the broker once it was applied (or dead-lettered), not when a
+     * worker takes it: while Redis holds every command, the session takes no more statuses than its
+     * receive maximum, and the rest stay with the broker, as they would for the next instance if
+     * this one died. Paho acknowledges by itself when its callback returns unless told not to.
+     */
+    @Test
+    void whileRedisHoldsTheRegistryTheSessionTakesNoMoreThanItsReceiveMaximum() throws Exception {
+        int port = Ports.free();
+        EmbeddedRedis own = EmbeddedRedis.start(port);
+        settings.put("mstore.redis.port", String.valueOf(port));
+        int receiveMaximum = 5;
+        settings.put("mstore.devices.receive-maximum", String.valueOf(receiveMaximum));
+        List<String> devices = java.util.stream.IntStream.range(0, 4 * receiveMaximum)
+                .mapToObj(i -> "POS-HELD-" + run + "-" + i).toList();
+        try (own; RunningHub hub = RunningHub.startWith(settings); Jedis slow = new Jedis("localhost", port)) {
+            String warmUp = "POS-HELD-" + run + "-warm";
+            publishStatus(warmUp, true, 50, Instant.parse("2026-11-28T10:00:00Z"));
+            awaitDevice(hub, warmUp);
+            // well inside the hub's 5 s Redis command timeout: a wait, not a failure
+            slow.clientPause(4000);
+            devices.forEach(id -> publishStatus(id, true, 42, Instant.parse("2026-11-28T10:00:00Z")));
+            await().atMost(PATIENCE).until(() -> statusesInFlight(hub) == receiveMaximum);
+            // what is acknowledged early lets the broker send the next: all of them, at once
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> statusesInFlight(hub) <= receiveMaximum);
+            for (String id : devices) {
+                assertThat(awaitDevice(hub, id).get("batteryLevel").asInt()).isEqualTo(42);
+            }
+        }
+    }
+
+    private static int statusesInFlight(RunningHub hub) {
+        return hub.context().getInflightRepository().size("device-status");
     }
 
     /**
