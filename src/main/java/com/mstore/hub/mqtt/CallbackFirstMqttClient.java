@@ -1,39 +1,76 @@
 package com.mstore.hub.mqtt;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An MQTT client for a persistent session that connects only once it has somewhere to deliver.
+ * An MQTT client for a persistent session that delivers nothing before its consumer is ready.
  *
  * <p>A broker sends what it kept for a session (statuses published while no hub ran, say during a
  * rollout) right after it accepts the connection. camel-paho-mqtt5 (4.17) connects its own client
  * first and sets its callback after, and Paho acknowledges a message that arrives with no callback
  * and drops it: the backlog a persistent session exists for was lost, often all of it. Given this
- * client (the endpoint's {@code client} option), the consumer skips its own connect, and the
- * connection is opened when the consumer sets its callback. The consumer leaves a client it was
- * given connected when it stops; {@link #pause} (called by the route's policy) disconnects, so a
- * stopped route receives nothing and the session keeps what arrives meanwhile.
+ * client (the endpoint's {@code client} option), the consumer skips its own connect. Paho's callback
+ * here is a gate that holds what arrives until the consumer sets its callback; the client connects
+ * then at the latest, or earlier ({@link #connectEarly}), since Paho takes about 300 ms to connect
+ * whatever the broker (it sleeps 100 ms while each of its three threads starts,
+ * eclipse-paho/paho.mqtt.java#945), which the hub's start need not wait for. The consumer leaves a
+ * client it was given connected when it stops; {@link #pause} (called by the route's policy)
+ * disconnects, so a stopped route receives nothing and the session keeps what arrives meanwhile.
+ * Statuses are acknowledged by the route once processed (manual acknowledgements), so one held at
+ * the gate is never lost: a session that closes before delivering it gets it again next time.
  */
 public class CallbackFirstMqttClient extends MqttClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackFirstMqttClient.class);
 
     private final MqttConnectionOptions options;
+    private final Gate gate = new Gate();
+    private CompletableFuture<Void> connecting;
 
     public CallbackFirstMqttClient(String serverUri, String clientId, MqttConnectionOptions options) throws MqttException {
         super(serverUri, clientId, new MemoryPersistence());
         this.options = options;
+        super.setCallback(gate);
+    }
+
+    /** Starts connecting on a thread of its own; what the broker sends waits for the consumer. */
+    public synchronized void connectEarly() {
+        if (connecting == null && !isConnected()) {
+            connecting = CompletableFuture.runAsync(() -> {
+                try {
+                    connect(options);
+                } catch (MqttException e) {
+                    throw new CompletionException(e);
+                }
+            }, task -> new Thread(task, "mqtt-connect-" + getClientId()).start());
+        }
     }
 
     @Override
     public synchronized void setCallback(MqttCallback callback) {
-        super.setCallback(callback);
+        gate.deliverTo(callback);
+        if (connecting != null) {
+            try {
+                connecting.join();
+                LOG.info("MQTT session {} connected before its consumer was ready, delivering to it from now", getClientId());
+            } catch (CompletionException early) {
+                LOG.debug("MQTT session {} early connect failed: {}", getClientId(), early.getCause().getMessage());
+            }
+            connecting = null;
+        }
         if (!isConnected()) {
             try {
                 connect(options);
@@ -47,6 +84,10 @@ public class CallbackFirstMqttClient extends MqttClient {
 
     /** Disconnects (the session and its subscriptions stay on the broker) until the next consumer starts. */
     public synchronized void pause() {
+        if (connecting != null) {
+            connecting.exceptionally(failed -> null).join();
+            connecting = null;
+        }
         if (isConnected()) {
             try {
                 disconnect();
@@ -58,11 +99,87 @@ public class CallbackFirstMqttClient extends MqttClient {
 
     /** For the registry's destroy: disconnects and releases the client's threads. */
     public void shutdown() {
+        gate.close();
         pause();
         try {
             close();
         } catch (MqttException e) {
             LOG.debug("MQTT session {} close: {}", getClientId(), e.getMessage());
+        }
+    }
+
+    /**
+     * Paho's callback: passes everything to the consumer's callback, and until there is one, holds
+     * an arriving message on Paho's thread (the broker sends at most receive-maximum unacknowledged).
+     */
+    private static final class Gate implements MqttCallback {
+        private volatile MqttCallback consumer;
+        private volatile boolean closed;
+
+        synchronized void deliverTo(MqttCallback callback) {
+            consumer = callback;
+            notifyAll();
+        }
+
+        synchronized void close() {
+            closed = true;
+            notifyAll();
+        }
+
+        private synchronized MqttCallback awaitConsumer() throws InterruptedException {
+            while (consumer == null && !closed) {
+                wait();
+            }
+            if (consumer == null) {
+                // unacknowledged: the broker sends it again to the session's next connection
+                throw new IllegalStateException("the MQTT session closed before its consumer was ready");
+            }
+            return consumer;
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) throws Exception {
+            awaitConsumer().messageArrived(topic, message);
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            MqttCallback target = consumer;
+            if (target != null) {
+                target.disconnected(response);
+            }
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            MqttCallback target = consumer;
+            if (target != null) {
+                target.mqttErrorOccurred(exception);
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            MqttCallback target = consumer;
+            if (target != null) {
+                target.deliveryComplete(token);
+            }
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+            MqttCallback target = consumer;
+            if (target != null) {
+                target.connectComplete(reconnect, serverURI);
+            }
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            MqttCallback target = consumer;
+            if (target != null) {
+                target.authPacketArrived(reasonCode, properties);
+            }
         }
     }
 }
