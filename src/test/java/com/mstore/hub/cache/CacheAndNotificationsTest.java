@@ -31,15 +31,12 @@ class CacheAndNotificationsTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final String channel = "cache:invalidate:" + run;
-    private Map<String, String> settings;
+    private final Map<String, String> settings = TestBrokers.hubSettings();
+    private final String channel = settings.get("mstore.cache.invalidate-channel");
     private Jedis redis;
 
     @BeforeEach
     void setUp() {
-        settings = new HashMap<>(TestBrokers.hubSettings());
-        settings.put("mstore.cache.invalidate-channel", channel);
-        settings.put("mstore.transactions.topic", "transactions-" + run);
         redis = new Jedis(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")));
     }
 

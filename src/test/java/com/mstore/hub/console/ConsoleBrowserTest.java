@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,8 +36,9 @@ class ConsoleBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final String topic = "transactions-" + run;
-    private final String auditTopic = "transactions.audit-" + run;
+    private final Map<String, String> settings = TestBrokers.hubSettings();
+    private final String topic = settings.get("mstore.transactions.topic");
+    private final String auditTopic = settings.get("mstore.transactions.audit-topic");
     private RunningHub hub;
     private KafkaClient kafka;
     private WebDriver browser;
@@ -48,12 +48,6 @@ class ConsoleBrowserTest {
 
     @BeforeEach
     void setUp() {
-        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
-        settings.put("mstore.transactions.topic", topic);
-        settings.put("mstore.transactions.audit-topic", auditTopic);
-        settings.put("mstore.transactions.dlq-topic", "transactions.dlq-" + run);
-        settings.put("mstore.transactions.consumer-group", "mstore-audit-" + run);
-        settings.put("mstore.transactions.receipts-consumer-group", "mstore-receipts-" + run);
         settings.put("mstore.emails.worker-enabled", "false");
         hub = RunningHub.startWith(settings);
         kafka = new KafkaClient(settings.get("mstore.kafka.brokers"));

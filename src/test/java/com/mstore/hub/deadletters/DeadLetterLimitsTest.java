@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,8 +36,9 @@ class DeadLetterLimitsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-    private static final String ORDERS_CREATED = "orders.created." + RUN;
-    private static final String CACHE_CHANNEL = "cache:invalidate:" + RUN;
+    private static final Map<String, String> SETTINGS = TestBrokers.hubSettings();
+    private static final String ORDERS_CREATED = SETTINGS.get("mstore.orders.created-subject");
+    private static final String CACHE_CHANNEL = SETTINGS.get("mstore.cache.invalidate-channel");
 
     private static NatsServer natsServer;
     private static RunningHub hub;
@@ -49,12 +49,9 @@ class DeadLetterLimitsTest {
     static void startHub() throws Exception {
         int natsPort = FreePorts.one();
         natsServer = NatsServer.start(natsPort);
-        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
+        Map<String, String> settings = SETTINGS;
         settings.put("mstore.nats.servers", "nats://localhost:" + natsPort);
         settings.put("mstore.nats.reconnect-wait-ms", "100");
-        settings.put("mstore.orders.created-subject", ORDERS_CREATED);
-        settings.put("mstore.cache.invalidate-channel", CACHE_CHANNEL);
-        settings.put("mstore.transactions.topic", "transactions-" + RUN);
         settings.put("mstore.emails.worker-enabled", "false");
         settings.put("mstore.dead-letters.max-per-flow", "3");
         settings.put("mstore.dead-letters.replay-timeout-ms", "2000");

@@ -45,16 +45,16 @@ class DeadLetterReplayTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-    private static final String TOPIC = "transactions-" + RUN;
-    private static final String AUDIT_TOPIC = "transactions.audit-" + RUN;
-    private static final String DLQ_TOPIC = "transactions.dlq-" + RUN;
-    private static final String GROUP = "mstore-audit-" + RUN;
-    private static final String CACHE_CHANNEL = "cache:invalidate:" + RUN;
-    private static final String ORDERS_CREATED = "orders.created." + RUN;
+    private static final Map<String, String> settings = TestBrokers.hubSettings();
+    private static final String TOPIC = settings.get("mstore.transactions.topic");
+    private static final String AUDIT_TOPIC = settings.get("mstore.transactions.audit-topic");
+    private static final String DLQ_TOPIC = settings.get("mstore.transactions.dlq-topic");
+    private static final String GROUP = settings.get("mstore.transactions.consumer-group");
+    private static final String CACHE_CHANNEL = settings.get("mstore.cache.invalidate-channel");
+    private static final String ORDERS_CREATED = settings.get("mstore.orders.created-subject");
     private static final String STORE = "mstore:dead-letters:test-" + RUN;
-    private static final String EMAIL_QUEUE = "emails-" + RUN;
+    private static final String EMAIL_QUEUE = settings.get("mstore.emails.queue");
 
-    private static Map<String, String> settings;
     private static RunningHub hub;
     private static KafkaClient kafka;
     private static Jedis redis;
@@ -65,23 +65,8 @@ class DeadLetterReplayTest {
 
     @BeforeAll
     static void startHub() throws Exception {
-        settings = new HashMap<>(TestBrokers.hubSettings());
-        settings.put("mstore.transactions.topic", TOPIC);
-        settings.put("mstore.transactions.audit-topic", AUDIT_TOPIC);
-        settings.put("mstore.transactions.dlq-topic", DLQ_TOPIC);
-        settings.put("mstore.transactions.consumer-group", GROUP);
-        settings.put("mstore.transactions.receipts-consumer-group", GROUP + "-receipts");
-        settings.put("mstore.cache.invalidate-channel", CACHE_CHANNEL);
-        settings.put("mstore.orders.created-subject", ORDERS_CREATED);
-        settings.put("mstore.orders.dlq-subject", "orders.dlq." + RUN);
-        settings.put("mstore.orders.request-subject", "order.get." + RUN);
-        settings.put("mstore.emails.queue", EMAIL_QUEUE);
-        settings.put("mstore.emails.dlq", EMAIL_QUEUE + ".dlq");
         int smtpPort = Ports.free();
         settings.put("mstore.smtp.port", String.valueOf(smtpPort));
-        settings.put("mstore.devices.dlq-topic", "devices/dlq/" + RUN);
-        // a group of its own: a closed hub's session stays in its group for a while, taking its share
-        settings.put("mstore.devices.share-group", "dead-letters-" + RUN);
         settings.put("mstore.dead-letters.key-prefix", STORE);
         settings.put("mstore.dead-letters.transactions-consumer-group", "mstore-dead-letters-" + RUN);
         smtp = GreenMailSmtp.start(smtpPort);
@@ -102,7 +87,7 @@ class DeadLetterReplayTest {
         nats.close();
         devices.close();
         rabbit.deleteQueue(EMAIL_QUEUE);
-        rabbit.deleteQueue(EMAIL_QUEUE + ".dlq");
+        rabbit.deleteQueue(settings.get("mstore.emails.dlq"));
         rabbit.close();
         smtp.close();
     }
@@ -157,7 +142,7 @@ class DeadLetterReplayTest {
         assertThat(letter.get("source").get("queue").asText()).isEqualTo(EMAIL_QUEUE);
         assertThat(letter.get("source").get("priority").asInt()).isEqualTo(3);
         // the flow's own dead-letter queue still has it
-        await().atMost(PATIENCE).until(() -> rabbit.ready(EMAIL_QUEUE + ".dlq") == 1);
+        await().atMost(PATIENCE).until(() -> rabbit.ready(settings.get("mstore.emails.dlq")) == 1);
 
         String fixed = "{\"jobId\": \"" + jobId + "\", \"type\": \"transaction_receipt\", \"transactionId\": 42, \"to\": \"" + to + "\"}";
         replay(letter.get("id").asText(), fixed, "rabbitmq:" + EMAIL_QUEUE);
@@ -304,7 +289,8 @@ class DeadLetterReplayTest {
     void aFleetKeepsABroadcastRefusalOnceAndTheListSurvivesARestart(@TempDir Path logs) throws Exception {
         // the other instances in groups of their own (the device test's statuses are the main hub's)
         Map<String, String> secondSettings = new HashMap<>(settings);
-        secondSettings.put("mstore.devices.share-group", "dead-letters-second-" + RUN);
+        // a group of its own: a closed hub's session stays in its group for a while, taking its share
+        secondSettings.put("mstore.devices.share-group", settings.get("mstore.devices.share-group") + "-second");
         try (RunningHub second = RunningHub.startWith(secondSettings)) {
             await().atMost(PATIENCE).until(() -> redis.pubsubNumSub(CACHE_CHANNEL).getOrDefault(CACHE_CHANNEL, 0L) >= 2);
             long firstHandled = hub.completed("cache-invalidation");

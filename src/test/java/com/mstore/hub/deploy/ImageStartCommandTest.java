@@ -32,10 +32,8 @@ class ImageStartCommandTest {
         assertThat(app.resolve("hub.jsa")).as("the class-data archive of the image's build step").isNotEmptyFile();
 
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
-        settings.put("mstore.transactions.topic", "transactions-" + run);
+        Map<String, String> settings = TestBrokers.hubSettings();
         settings.put("mstore.instance-id", "image-" + run);
-        settings.put("mstore.devices.share-group", "image-" + run);
         settings.put("mstore.devices.session-expiry-seconds", "30");
         Path log = Files.createTempFile("hub-image-", ".log");
         // -Xshare:on: an archive the JVM cannot map (another class path, another JDK) stops it here

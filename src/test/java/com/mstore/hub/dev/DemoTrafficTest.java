@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,17 +22,9 @@ class DemoTrafficTest {
     void everyFlowProcessesDemoTrafficAndNothingIsDeadLettered() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         int smtpPort = Ports.free();
-        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
+        Map<String, String> settings = TestBrokers.hubSettings();
         settings.put("mstore.demo.interval-ms", "200");
         settings.put("mstore.smtp.port", String.valueOf(smtpPort));
-        settings.put("mstore.transactions.topic", "transactions-" + run);
-        settings.put("mstore.transactions.audit-topic", "transactions.audit-" + run);
-        settings.put("mstore.transactions.consumer-group", "mstore-audit-" + run);
-        settings.put("mstore.emails.queue", "emails-" + run);
-        settings.put("mstore.emails.dlq", "emails.dlq-" + run);
-        settings.put("mstore.orders.created-subject", "orders.created." + run);
-        settings.put("mstore.orders.reserved-subject", "inventory.reserved." + run);
-        settings.put("mstore.cache.invalidate-channel", "cache:invalidate:" + run);
         try (GreenMailSmtp smtp = GreenMailSmtp.start(smtpPort);
              RunningHub hub = RunningHub.startWith(settings)) {
             DemoTraffic.addTo(hub.context());
@@ -45,8 +36,8 @@ class DemoTrafficTest {
             assertThat(hub.metric("mstore_dead_letters_total")).isZero();
         } finally {
             try (RabbitClient rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"))) {
-                rabbit.deleteQueue("emails-" + run);
-                rabbit.deleteQueue("emails.dlq-" + run);
+                rabbit.deleteQueue(settings.get("mstore.emails.queue"));
+                rabbit.deleteQueue(settings.get("mstore.emails.dlq"));
             }
         }
     }

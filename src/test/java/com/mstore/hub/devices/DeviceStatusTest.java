@@ -34,19 +34,15 @@ class DeviceStatusTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final String deadLetterTopic = "devices/dlq/" + run;
-    private Map<String, String> settings;
+    private final Map<String, String> settings = TestBrokers.hubSettings();
+    private final String deadLetterTopic = settings.get("mstore.devices.dlq-topic");
     private MqttTestClient device;
     private Jedis redis;
 
     @BeforeEach
     void setUp() {
-        settings = new HashMap<>(TestBrokers.hubSettings());
-        settings.put("mstore.devices.share-group", "hub-" + run);
-        settings.put("mstore.devices.dlq-topic", deadLetterTopic);
         settings.put("mstore.devices.session-expiry-seconds", "30");
         settings.put("mstore.instance-id", "a-" + run);
-        settings.put("mstore.transactions.topic", "transactions-" + run);
         device = new MqttTestClient(settings.get("mstore.mqtt.server-uri"));
         redis = new Jedis(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")));
     }
@@ -230,7 +226,6 @@ class DeviceStatusTest {
     @Test
     void statusesPublishedWhileTheHubIsAwayAllArriveWhenItIsBack() throws Exception {
         settings.put("mstore.instance-id", "away-" + run);
-        settings.put("mstore.devices.share-group", "away-" + run);
         int backlog = 300;
         try (RunningHub hub = RunningHub.startWith(settings)) {
             publishStatus("POS-AWAY-" + run + "-probe", true, 50, Instant.now());

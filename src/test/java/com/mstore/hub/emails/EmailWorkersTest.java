@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,22 +35,18 @@ class EmailWorkersTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final String queue = "emails-" + run;
-    private final String deadLetterQueue = "emails.dlq-" + run;
+    private final Map<String, String> settings = TestBrokers.hubSettings();
+    private final String queue = settings.get("mstore.emails.queue");
+    private final String deadLetterQueue = settings.get("mstore.emails.dlq");
     private final int smtpPort = Ports.free();
 
-    private Map<String, String> settings;
     private RabbitClient rabbit;
     private GreenMailSmtp smtp;
 
     @BeforeEach
     void setUp() {
-        settings = new HashMap<>(TestBrokers.hubSettings());
-        settings.put("mstore.emails.queue", queue);
-        settings.put("mstore.emails.dlq", deadLetterQueue);
         settings.put("mstore.smtp.port", String.valueOf(smtpPort));
         settings.put("mstore.redelivery.initial-delay-ms", "100");
-        settings.put("mstore.transactions.topic", "transactions-" + run);
         rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"));
         smtp = GreenMailSmtp.start(smtpPort);
     }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,25 +37,14 @@ class DeadLetterHeadersTest {
 
     @Test
     void eachBrokersDeadLetterTargetGetsTheSameHeaderSet() throws Exception {
-        String topic = "transactions-" + run;
-        String kafkaDeadLetters = "transactions.dlq-" + run;
-        String ordersCreated = "orders.created." + run;
-        String ordersDeadLetters = "orders.dlq." + run;
-        String emails = "emails-" + run;
-        String emailDeadLetters = emails + ".dlq";
-        String deviceDeadLetters = "devices/dlq/" + run;
-        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
-        settings.put("mstore.transactions.topic", topic);
-        settings.put("mstore.transactions.audit-topic", "transactions.audit-" + run);
-        settings.put("mstore.transactions.dlq-topic", kafkaDeadLetters);
-        settings.put("mstore.transactions.consumer-group", "mstore-audit-" + run);
-        settings.put("mstore.transactions.receipts-consumer-group", "mstore-receipts-" + run);
-        settings.put("mstore.orders.created-subject", ordersCreated);
-        settings.put("mstore.orders.dlq-subject", ordersDeadLetters);
-        settings.put("mstore.emails.queue", emails);
-        settings.put("mstore.emails.dlq", emailDeadLetters);
-        settings.put("mstore.devices.dlq-topic", deviceDeadLetters);
-        settings.put("mstore.devices.share-group", "headers-" + run);
+        Map<String, String> settings = TestBrokers.hubSettings();
+        String topic = settings.get("mstore.transactions.topic");
+        String kafkaDeadLetters = settings.get("mstore.transactions.dlq-topic");
+        String ordersCreated = settings.get("mstore.orders.created-subject");
+        String ordersDeadLetters = settings.get("mstore.orders.dlq-subject");
+        String emails = settings.get("mstore.emails.queue");
+        String emailDeadLetters = settings.get("mstore.emails.dlq");
+        String deviceDeadLetters = settings.get("mstore.devices.dlq-topic");
         try (RunningHub hub = RunningHub.startWith(settings);
              KafkaClient kafka = new KafkaClient(settings.get("mstore.kafka.brokers"));
              RabbitClient rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"));

@@ -49,10 +49,10 @@ class AuditFleetTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final String topic = "transactions-" + run;
-    private final String auditTopic = "transactions.audit-" + run;
-    private final String group = "mstore-audit-" + run;
-    private final Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
+    private final Map<String, String> settings = TestBrokers.hubSettings();
+    private final String topic = settings.get("mstore.transactions.topic");
+    private final String auditTopic = settings.get("mstore.transactions.audit-topic");
+    private final String group = settings.get("mstore.transactions.consumer-group");
     private final List<Process> hubs = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Admin admin;
     private KafkaClient kafka;
@@ -60,15 +60,7 @@ class AuditFleetTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        settings.put("mstore.transactions.topic", topic);
-        settings.put("mstore.transactions.audit-topic", auditTopic);
-        settings.put("mstore.transactions.dlq-topic", "transactions.dlq-" + run);
-        settings.put("mstore.transactions.consumer-group", group);
-        settings.put("mstore.transactions.receipts-consumer-group", group + "-receipts");
-        settings.put("mstore.emails.queue", "emails-" + run);
-        settings.put("mstore.emails.dlq", "emails.dlq-" + run);
         settings.put("mstore.emails.worker-enabled", "false");
-        settings.put("mstore.devices.share-group", "fleet-" + run);
         settings.put("mstore.devices.session-expiry-seconds", "30");
         settings.put("mstore.http.auth-required", "false");
         // a silent instance loses its partitions within seconds, not the production 45 s

@@ -20,6 +20,7 @@ import com.mstore.hub.local.Restartable;
 import com.mstore.hub.testing.KafkaClient;
 import com.mstore.hub.testing.RabbitClient;
 import com.mstore.hub.testing.RunningHub;
+import com.mstore.hub.testing.TestBrokers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -45,15 +46,7 @@ class BrokerRestartsTest {
     @Test
     void everyBrokerRestartedUnderTrafficIsSurvived() throws Exception {
         try (LocalBrokers brokers = LocalBrokers.startOwn(LocalBrokers.PortPlan.random())) {
-            Map<String, String> settings = new HashMap<>(brokers.hubSettings());
-            settings.put("mstore.transactions.topic", "transactions-" + run);
-            settings.put("mstore.transactions.audit-topic", "transactions.audit-" + run);
-            settings.put("mstore.transactions.dlq-topic", "transactions.dlq-" + run);
-            settings.put("mstore.emails.queue", "emails-" + run);
-            settings.put("mstore.emails.dlq", "emails.dlq-" + run);
-            settings.put("mstore.orders.created-subject", "orders.created." + run);
-            settings.put("mstore.cache.invalidate-channel", "cache:invalidate:" + run);
-            settings.put("mstore.devices.share-group", "fault-" + run);
+            Map<String, String> settings = TestBrokers.withOwnNames(brokers.hubSettings());
             settings.put("mstore.devices.session-expiry-seconds", "600");
             GreenMailSmtp smtp = (GreenMailSmtp) brokers.get("SMTP");
             // when each broker stopped, and when every flow moved again after its restart

@@ -33,8 +33,9 @@ class EmailWorkerFaultsTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final String queue = "emails-" + run;
-    private final String deadLetterQueue = "emails.dlq-" + run;
+    private final Map<String, String> brokers = TestBrokers.hubSettings();
+    private final String queue = brokers.get("mstore.emails.queue");
+    private final String deadLetterQueue = brokers.get("mstore.emails.dlq");
 
     /**
      * A worker killed (SIGKILL) after claiming a job and before it could send it (its SMTP server went
@@ -44,11 +45,10 @@ class EmailWorkerFaultsTest {
     @Test
     void aJobWhoseWorkerWasKilledAfterClaimingItIsMailedOnceAfterTheClaimRunsOut() throws Exception {
         int smtpPort = Ports.free();
-        Map<String, String> settings = settings(TestBrokers.hubSettings());
+        Map<String, String> settings = settings(brokers);
         settings.put("mstore.smtp.port", String.valueOf(smtpPort));
         settings.put("mstore.emails.claim-ttl-seconds", "8");
         settings.put("mstore.instance-id", "claims-" + run);
-        settings.put("mstore.devices.share-group", "claims-" + run);
         settings.put("mstore.http.auth-required", "false");
         String jobId = "claimed-" + run;
         String key = "mstore:idem:emails:" + jobId;
@@ -94,7 +94,7 @@ class EmailWorkerFaultsTest {
     void aRabbitMqMemoryAlarmDoesNotStopAcknowledgements() throws Exception {
         try (RabbitMqServer broker = RabbitMqServer.startOwn();
              RabbitClient rabbit = new RabbitClient(broker.uri())) {
-            Map<String, String> base = new HashMap<>(TestBrokers.hubSettings());
+            Map<String, String> base = new HashMap<>(brokers);
             base.put("mstore.rabbitmq.addresses", broker.uri());
             Map<String, String> settings = settings(base);
             int smtpPort = Ports.free();
@@ -132,10 +132,7 @@ class EmailWorkerFaultsTest {
 
     private Map<String, String> settings(Map<String, String> brokers) {
         Map<String, String> settings = new HashMap<>(brokers);
-        settings.put("mstore.emails.queue", queue);
-        settings.put("mstore.emails.dlq", deadLetterQueue);
         settings.put("mstore.redelivery.initial-delay-ms", "200");
-        settings.put("mstore.transactions.topic", "transactions-" + run);
         return settings;
     }
 

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -46,18 +45,11 @@ class HubKilledTest {
     private static final int WORKERS = 4;
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final Map<String, String> settings = TestBrokers.hubSettings();
 
     @Test
     void aKilledHubRestartsWithNothingLostAndNothingAuditedTwice() throws Exception {
-        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
-        settings.put("mstore.transactions.topic", "transactions-" + run);
-        settings.put("mstore.transactions.audit-topic", "transactions.audit-" + run);
-        settings.put("mstore.transactions.dlq-topic", "transactions.dlq-" + run);
-        settings.put("mstore.transactions.consumer-group", "mstore-audit-" + run);
-        settings.put("mstore.emails.queue", "emails-" + run);
-        settings.put("mstore.emails.dlq", "emails.dlq-" + run);
         settings.put("mstore.instance-id", "killed-" + run);
-        settings.put("mstore.devices.share-group", "killed-" + run);
         settings.put("mstore.devices.session-expiry-seconds", "60");
         // the claims of the jobs in flight at the kill run out within seconds, not the production minute
         settings.put("mstore.emails.claim-ttl-seconds", "10");
@@ -80,13 +72,13 @@ class HubKilledTest {
                     publishStatuses(devices, status);
                 }
                 await().atMost(Duration.ofSeconds(60)).until(() -> smtp.mailbox().getReceivedMessages().length >= 5
-                        && kafka.readAll("transactions.audit-" + run).size() >= 20);
+                        && kafka.readAll(settings.get("mstore.transactions.audit-topic")).size() >= 20);
             } finally {
                 first.destroyForcibly(); // SIGKILL, here or when the above failed (no hub outlives the test)
             }
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
             LOG.info("Killed the hub after {} mails and {} audit records", smtp.mailbox().getReceivedMessages().length,
-                    kafka.readAll("transactions.audit-" + run).size());
+                    kafka.readAll(settings.get("mstore.transactions.audit-topic")).size());
 
             // the backend keeps publishing while no hub runs
             for (int i = TRANSACTIONS / 2; i < TRANSACTIONS; i++) {
@@ -105,8 +97,8 @@ class HubKilledTest {
                 // statuses sent while no hub ran waited in the hub's persistent MQTT session
                 awaitEveryDeviceAt(redis, 7);
                 publishStatuses(devices, 8);
-                await().atMost(Duration.ofSeconds(120)).until(() -> kafka.caughtUp("mstore-audit-" + run, "transactions-" + run)
-                        && rabbit.ready("emails-" + run) == 0
+                await().atMost(Duration.ofSeconds(120)).until(() -> kafka.caughtUp(settings.get("mstore.transactions.consumer-group"), settings.get("mstore.transactions.topic"))
+                        && rabbit.ready(settings.get("mstore.emails.queue")) == 0
                         && mailsPerRecipient(smtp).size() == JOBS);
                 awaitEveryDeviceAt(redis, 8);
             } finally {
@@ -114,7 +106,7 @@ class HubKilledTest {
                 second.waitFor(60, TimeUnit.SECONDS);
             }
 
-            Map<String, Long> auditedPerCode = kafka.readAll("transactions.audit-" + run).stream()
+            Map<String, Long> auditedPerCode = kafka.readAll(settings.get("mstore.transactions.audit-topic")).stream()
                     .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
             assertThat(auditedPerCode).hasSize(TRANSACTIONS);
             assertThat(auditedPerCode.values()).as("audited exactly once").allMatch(n -> n == 1);
@@ -126,23 +118,23 @@ class HubKilledTest {
             assertThat(twice).as("only the jobs in flight at the kill (one per worker) may be mailed twice")
                     .hasSizeLessThanOrEqualTo(WORKERS);
             assertThat(mails.values()).allMatch(n -> n <= 2);
-            assertThat(kafka.readAll("transactions.dlq-" + run)).isEmpty();
-            assertThat(rabbit.ready("emails.dlq-" + run)).isZero();
+            assertThat(kafka.readAll(settings.get("mstore.transactions.dlq-topic"))).isEmpty();
+            assertThat(rabbit.ready(settings.get("mstore.emails.dlq"))).isZero();
         } finally {
             try (RabbitClient rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"))) {
-                rabbit.deleteQueue("emails-" + run);
-                rabbit.deleteQueue("emails.dlq-" + run);
+                rabbit.deleteQueue(settings.get("mstore.emails.queue"));
+                rabbit.deleteQueue(settings.get("mstore.emails.dlq"));
             }
         }
     }
 
     private void publishTransaction(KafkaClient kafka, int i) {
         String code = "TRX-KILL-%s-%04d".formatted(run, i);
-        kafka.send("transactions-" + run, code, "{\"transactionCode\": \"%s\", \"branchId\": 1, \"grandTotal\": %d}".formatted(code, i));
+        kafka.send(settings.get("mstore.transactions.topic"), code, "{\"transactionCode\": \"%s\", \"branchId\": 1, \"grandTotal\": %d}".formatted(code, i));
     }
 
     private void publishJob(RabbitClient rabbit, int i) {
-        rabbit.publish("emails-" + run, ("{\"jobId\": \"JOB-KILL-%s-%d\", \"type\": \"transaction_receipt\", "
+        rabbit.publish(settings.get("mstore.emails.queue"), ("{\"jobId\": \"JOB-KILL-%s-%d\", \"type\": \"transaction_receipt\", "
                 + "\"to\": \"job-%d-%s@example.com\", \"transactionId\": %d}").formatted(run, i, i, run, i), 1);
     }
 

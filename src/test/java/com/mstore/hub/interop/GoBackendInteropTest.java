@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,24 +47,15 @@ class GoBackendInteropTest {
     void theGoBackendsClientsDriveEveryFlow() throws Exception {
         Path program = buildGoProgram();
         long branch = 600_000 + (long) (Math.random() * 90_000);
-        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
-        settings.put("mstore.transactions.topic", "transactions-" + run);
-        settings.put("mstore.transactions.audit-topic", "transactions.audit-" + run);
-        settings.put("mstore.transactions.dlq-topic", "transactions.dlq-" + run);
-        settings.put("mstore.transactions.consumer-group", "mstore-audit-" + run);
-        settings.put("mstore.transactions.receipts-consumer-group", "mstore-receipts-" + run);
-        settings.put("mstore.orders.created-subject", "orders.created." + run);
-        settings.put("mstore.orders.updated-subject", "orders.updated." + run);
-        settings.put("mstore.orders.reserved-subject", "inventory.reserved." + run);
-        settings.put("mstore.orders.request-subject", "order.get." + run);
-        settings.put("mstore.emails.queue", "emails-" + run);
-        settings.put("mstore.emails.dlq", "emails.dlq-" + run);
-        settings.put("mstore.cache.invalidate-channel", "cache:invalidate:" + run);
+        Map<String, String> settings = TestBrokers.hubSettings();
         try (GreenMailSmtp smtp = GreenMailSmtp.start(Ports.free());
              KafkaClient kafka = new KafkaClient(settings.get("mstore.kafka.brokers"));
              Jedis redis = new Jedis(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")))) {
             settings.put("mstore.smtp.port", String.valueOf(smtp.port()));
             try (RunningHub hub = RunningHub.startWith(settings)) {
+                // kafka-go's writer fails at once on a topic the broker has not finished creating:
+                // the hub's consumer has it created, and may still be at it when the hub is ready
+                await().atMost(PATIENCE).until(() -> kafka.hasTopic(settings.get("mstore.transactions.topic")));
                 Instant started = Instant.now();
                 Path output = Files.createTempFile("go-backend-", ".out");
                 Path errors = Files.createTempFile("go-backend-", ".err");
@@ -75,16 +65,16 @@ class GoBackendInteropTest {
                         Map.entry("MSTORE_RUN", run),
                         Map.entry("MSTORE_BRANCH", String.valueOf(branch)),
                         Map.entry("KAFKA_BROKERS", settings.get("mstore.kafka.brokers")),
-                        Map.entry("KAFKA_TOPIC", "transactions-" + run),
+                        Map.entry("KAFKA_TOPIC", settings.get("mstore.transactions.topic")),
                         Map.entry("NATS_URL", settings.get("mstore.nats.servers")),
-                        Map.entry("CREATED_SUBJECT", "orders.created." + run),
-                        Map.entry("RESERVED_SUBJECT", "inventory.reserved." + run),
-                        Map.entry("ORDER_GET_SUBJECT", "order.get." + run),
+                        Map.entry("CREATED_SUBJECT", settings.get("mstore.orders.created-subject")),
+                        Map.entry("RESERVED_SUBJECT", settings.get("mstore.orders.reserved-subject")),
+                        Map.entry("ORDER_GET_SUBJECT", settings.get("mstore.orders.request-subject")),
                         Map.entry("AMQP_URL", settings.get("mstore.rabbitmq.addresses")),
-                        Map.entry("EMAIL_QUEUE", "emails-" + run),
+                        Map.entry("EMAIL_QUEUE", settings.get("mstore.emails.queue")),
                         Map.entry("MQTT_URL", settings.get("mstore.mqtt.server-uri")),
                         Map.entry("REDIS_ADDR", settings.get("mstore.redis.host") + ":" + settings.get("mstore.redis.port")),
-                        Map.entry("CACHE_CHANNEL", "cache:invalidate:" + run)));
+                        Map.entry("CACHE_CHANNEL", settings.get("mstore.cache.invalidate-channel"))));
                 Process process = backend.start();
                 assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("the Go backend finished").isTrue();
                 assertThat(process.exitValue()).as(Files.readString(errors)).isZero();
@@ -101,9 +91,9 @@ class GoBackendInteropTest {
                 // Go's time.Time keeps its nanoseconds through the read model
                 assertThat(Instant.parse(order.path("updatedAt").asText())).isAfter(started.minusSeconds(5));
 
-                await().atMost(PATIENCE).until(() -> kafka.readAll("transactions.audit-" + run).stream()
+                await().atMost(PATIENCE).until(() -> kafka.readAll(settings.get("mstore.transactions.audit-topic")).stream()
                         .map(ConsumerRecord::key).anyMatch(("TRX-GO-" + run)::equals));
-                JsonNode audit = JSON.readTree(kafka.readAll("transactions.audit-" + run).get(0).value());
+                JsonNode audit = JSON.readTree(kafka.readAll(settings.get("mstore.transactions.audit-topic")).get(0).value());
                 assertThat(audit.toString()).contains("TRX-GO-" + run).contains("125000");
 
                 await().atMost(PATIENCE).until(() -> recipients(smtp).containsAll(
@@ -118,8 +108,8 @@ class GoBackendInteropTest {
             }
         } finally {
             try (RabbitClient rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"))) {
-                rabbit.deleteQueue("emails-" + run);
-                rabbit.deleteQueue("emails.dlq-" + run);
+                rabbit.deleteQueue(settings.get("mstore.emails.queue"));
+                rabbit.deleteQueue(settings.get("mstore.emails.dlq"));
             }
         }
     }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,27 +30,20 @@ class GracefulShutdownTest {
     @Test
     void aSigtermUnderLoadDrainsAndExitsZeroAndTheNextProcessLosesAndDoublesNothing() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
-        settings.put("mstore.transactions.topic", "transactions-" + run);
-        settings.put("mstore.transactions.audit-topic", "transactions.audit-" + run);
-        settings.put("mstore.transactions.dlq-topic", "transactions.dlq-" + run);
-        settings.put("mstore.transactions.consumer-group", "mstore-audit-" + run);
+        Map<String, String> settings = TestBrokers.hubSettings();
         settings.put("mstore.emails.worker-enabled", "false");
-        settings.put("mstore.emails.queue", "emails-" + run);
-        settings.put("mstore.emails.dlq", "emails.dlq-" + run);
         settings.put("mstore.instance-id", "sigterm-" + run);
-        settings.put("mstore.devices.share-group", "sigterm-" + run);
         settings.put("mstore.devices.session-expiry-seconds", "30");
         int count = 400;
         try (KafkaClient kafka = new KafkaClient(settings.get("mstore.kafka.brokers"))) {
             for (int i = 0; i < count; i++) {
                 String code = "TRX-%s-%04d".formatted(run, i);
-                kafka.send("transactions-" + run, code, "{\"transactionCode\": \"%s\", \"branchId\": 1, \"grandTotal\": %d}".formatted(code, i));
+                kafka.send(settings.get("mstore.transactions.topic"), code, "{\"transactionCode\": \"%s\", \"branchId\": 1, \"grandTotal\": %d}".formatted(code, i));
             }
             Path firstLog = Files.createTempFile("hub-sigterm-", ".log");
             // the production logging configuration, in its JSON form
             Process first = startHub(settings, firstLog, "-Dlogback.configurationFile=src/main/resources/logback.xml", "json");
-            await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readAll("transactions.audit-" + run).size() >= 20);
+            await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readAll(settings.get("mstore.transactions.audit-topic")).size() >= 20);
             long sigterm = System.nanoTime();
             first.destroy(); // SIGTERM
             assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("exited within the drain timeout").isTrue();
@@ -67,12 +59,12 @@ class GracefulShutdownTest {
             Process second = startHub(settings, secondLog, "-Dlogback.configurationFile=src/main/resources/logback.xml", "text");
             try {
                 await().atMost(Duration.ofSeconds(120))
-                        .until(() -> kafka.caughtUp("mstore-audit-" + run, "transactions-" + run));
+                        .until(() -> kafka.caughtUp(settings.get("mstore.transactions.consumer-group"), settings.get("mstore.transactions.topic")));
             } finally {
                 second.destroy();
                 second.waitFor(60, TimeUnit.SECONDS);
             }
-            List<ConsumerRecord<String, String>> audit = kafka.readAll("transactions.audit-" + run);
+            List<ConsumerRecord<String, String>> audit = kafka.readAll(settings.get("mstore.transactions.audit-topic"));
             Map<String, Long> perCode = audit.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
             assertThat(perCode).hasSize(count);
             assertThat(perCode.values()).allMatch(n -> n == 1);

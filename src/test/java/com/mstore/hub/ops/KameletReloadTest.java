@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import com.mstore.hub.testing.CapturedLogs;
@@ -51,12 +50,11 @@ class KameletReloadTest {
                             parameters:
                               prefix: "answer"
                 """);
-        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
+        Map<String, String> settings = TestBrokers.hubSettings();
         settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml,file:" + routes + "/*.java");
         settings.put("camel.main.routes-reload-enabled", "true");
         settings.put("camel.main.routes-reload-directory", routes.toString());
         settings.put("camel.component.kamelet.location", "file:" + kamelets);
-        settings.put("mstore.transactions.topic", "transactions-kamelet-reload-" + routes.getFileName());
 
         try (RunningHub hub = RunningHub.startWith(settings)) {
             assertThat(ask(hub)).isEqualTo("answer: first");

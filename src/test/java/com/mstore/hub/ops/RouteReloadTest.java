@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import com.mstore.hub.testing.CapturedLogs;
@@ -40,12 +39,11 @@ class RouteReloadTest {
                 Files.copy(file, routes.resolve(file.getFileName()));
             }
         }
-        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
+        Map<String, String> settings = TestBrokers.hubSettings();
         settings.put("camel.main.routes-include-pattern",
                 "file:" + routes + "/*.camel.yaml,file:" + routes + "/*.java");
         settings.put("camel.main.routes-reload-enabled", "true");
         settings.put("camel.main.routes-reload-directory", routes.toString());
-        settings.put("mstore.transactions.topic", "transactions-reload-" + routes.getFileName());
 
         try (RunningHub hub = RunningHub.startWith(settings)) {
             write("reload-probe.camel.yaml", probeRoute("first"));

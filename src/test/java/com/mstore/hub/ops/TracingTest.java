@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,11 +56,11 @@ class TracingTest {
     private static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey("messaging.system");
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final String queue = "emails-" + run;
+    private final Map<String, String> settings = TestBrokers.hubSettings();
+    private final String queue = settings.get("mstore.emails.queue");
     private final int smtpPort = Ports.free();
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private OpenTelemetrySdk openTelemetry;
-    private Map<String, String> settings;
     private GreenMailSmtp smtp;
 
     @BeforeEach
@@ -70,17 +69,7 @@ class TracingTest {
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
-        settings = new HashMap<>(TestBrokers.hubSettings());
-        settings.put("mstore.transactions.topic", "transactions-" + run);
-        settings.put("mstore.transactions.audit-topic", "transactions.audit-" + run);
-        settings.put("mstore.transactions.consumer-group", "mstore-audit-" + run);
-        settings.put("mstore.transactions.receipts-consumer-group", "mstore-audit-receipts-" + run);
-        settings.put("mstore.emails.queue", queue);
-        settings.put("mstore.emails.dlq", queue + ".dlq");
         settings.put("mstore.smtp.port", String.valueOf(smtpPort));
-        settings.put("mstore.orders.created-subject", "orders.created." + run);
-        settings.put("mstore.orders.request-subject", "order.get." + run);
-        settings.put("mstore.devices.share-group", "hub-" + run);
         smtp = GreenMailSmtp.start(smtpPort);
     }
 
@@ -90,7 +79,7 @@ class TracingTest {
         openTelemetry.close();
         try (RabbitClient rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"))) {
             rabbit.deleteQueue(queue);
-            rabbit.deleteQueue(queue + ".dlq");
+            rabbit.deleteQueue(settings.get("mstore.emails.dlq"));
         }
     }
 
@@ -104,7 +93,7 @@ class TracingTest {
         String traceId = newTraceId();
         try (RunningHub hub = RunningHub.startWith(settings, Map.of("openTelemetry", openTelemetry));
              KafkaClient kafka = new KafkaClient(settings.get("mstore.kafka.brokers"))) {
-            kafka.send("transactions-" + run, "TRX-" + run, """
+            kafka.send(settings.get("mstore.transactions.topic"), "TRX-" + run, """
                     {"transactionCode": "TRX-%s", "branchId": 7, "grandTotal": 1000, "customerEmail": "a@example.com"}"""
                     .formatted(run), Map.of("traceparent", traceparent(traceId)));
 
@@ -124,7 +113,7 @@ class TracingTest {
                     && "spring-rabbitmq".equals(span.getAttributes().get(SCHEME))
                     && span.getParentSpanId().equals(enqueue.getSpanId()));
 
-            ConsumerRecord<String, String> record = kafka.readAll("transactions.audit-" + run).get(0);
+            ConsumerRecord<String, String> record = kafka.readAll(settings.get("mstore.transactions.audit-topic")).get(0);
             assertThat(JSON.readTree(record.value()).path("audit").path("traceId").asText()).isEqualTo(traceId);
             assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
                     .isEqualTo("00-" + traceId + "-" + audit.getSpanId() + "-01");
@@ -140,7 +129,7 @@ class TracingTest {
              Connection nats = Nats.connect(settings.get("mstore.nats.servers"));
              MqttTestClient device = new MqttTestClient(settings.get("mstore.mqtt.server-uri"))) {
             Headers headers = new Headers().add("traceparent", traceparent(orderTrace));
-            nats.publish(NatsMessage.builder().subject("orders.created." + run).headers(headers).data("""
+            nats.publish(NatsMessage.builder().subject(settings.get("mstore.orders.created-subject")).headers(headers).data("""
                     {"orderId": "ORD-%s", "branchId": 7, "status": "created", "items": [{"productId": 5, "quantity": 2}],
                      "total": 30000, "updatedAt": "2026-11-28T10:00:00Z"}"""
                     .formatted(run).getBytes(StandardCharsets.UTF_8)).build());
@@ -157,7 +146,7 @@ class TracingTest {
             assertThat(hub.get("/api/orders/ORD-" + run).statusCode()).isEqualTo(200);
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(spans.getFinishedSpanItems()).as(this::allSpans)
                     .anyMatch(span -> span.getKind() == io.opentelemetry.api.trace.SpanKind.CONSUMER
-                            && span.getName().equals("order.get." + run)
+                            && span.getName().equals(settings.get("mstore.orders.request-subject"))
                             && schemesIn(span.getTraceId()).containsAll(Set.of("rest", "nats"))));
             device.subscribe("devices/" + deviceId + "/events");
             HttpResponse<String> accepted = hub.post("/api/devices/" + deviceId + "/commands", "{\"command\": \"reboot\"}");
@@ -190,7 +179,7 @@ class TracingTest {
         otel.forEach(System::setProperty);
         try (RunningHub hub = RunningHub.startWith(settings);
              Connection nats = Nats.connect(settings.get("mstore.nats.servers"))) {
-            nats.publish("orders.created." + run, "not json".getBytes(StandardCharsets.UTF_8));
+            nats.publish(settings.get("mstore.orders.created-subject"), "not json".getBytes(StandardCharsets.UTF_8));
             await().atMost(PATIENCE).until(() -> !received.isEmpty());
             assertThat(received.get(0)).startsWith("application/x-protobuf");
         } finally {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -36,10 +35,9 @@ class NatsOutageTest {
     void orderEventsAreAppliedAgainAfterALongNatsOutage() {
         int port = FreePorts.one();
         NatsServer nats = NatsServer.start(port);
-        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
+        Map<String, String> settings = TestBrokers.hubSettings();
         settings.put("mstore.nats.servers", "nats://localhost:" + port);
         settings.put("mstore.nats.reconnect-wait-ms", "100");
-        settings.put("mstore.orders.created-subject", "orders.created." + run);
         try (RunningHub hub = RunningHub.startWith(settings);
              Jedis redis = new Jedis(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")))) {
             awaitApplied(settings, redis, "ORD-BEFORE-" + run);

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,28 +35,19 @@ class OrderServiceTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final String created = "orders.created." + run;
-    private final String updated = "orders.updated." + run;
-    private final String reserved = "inventory.reserved." + run;
-    private final String deadLetters = "orders.dlq." + run;
-    private final String orderGet = "order.get." + run;
-    private final String emailQueue = "emails-" + run;
+    private final Map<String, String> settings = TestBrokers.hubSettings();
+    private final String created = settings.get("mstore.orders.created-subject");
+    private final String updated = settings.get("mstore.orders.updated-subject");
+    private final String reserved = settings.get("mstore.orders.reserved-subject");
+    private final String deadLetters = settings.get("mstore.orders.dlq-subject");
+    private final String orderGet = settings.get("mstore.orders.request-subject");
+    private final String emailQueue = settings.get("mstore.emails.queue");
 
-    private Map<String, String> settings;
     private Connection nats;
 
     @BeforeEach
     void setUp() throws Exception {
-        settings = new HashMap<>(TestBrokers.hubSettings());
-        settings.put("mstore.orders.created-subject", created);
-        settings.put("mstore.orders.updated-subject", updated);
-        settings.put("mstore.orders.reserved-subject", reserved);
-        settings.put("mstore.orders.dlq-subject", deadLetters);
-        settings.put("mstore.orders.request-subject", orderGet);
-        settings.put("mstore.emails.queue", emailQueue);
-        settings.put("mstore.emails.dlq", emailQueue + ".dlq");
         settings.put("mstore.emails.worker-enabled", "false");
-        settings.put("mstore.transactions.topic", "transactions-" + run);
         nats = Nats.connect(settings.get("mstore.nats.servers"));
     }
 
@@ -66,7 +56,7 @@ class OrderServiceTest {
         nats.close();
         try (RabbitClient rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"))) {
             rabbit.deleteQueue(emailQueue);
-            rabbit.deleteQueue(emailQueue + ".dlq");
+            rabbit.deleteQueue(settings.get("mstore.emails.dlq"));
         }
     }
 

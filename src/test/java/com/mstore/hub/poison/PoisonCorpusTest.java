@@ -80,36 +80,22 @@ class PoisonCorpusTest {
     void startHub() throws Exception {
         int smtpPort = Ports.free();
         settings.put("mstore.smtp.port", String.valueOf(smtpPort));
-        settings.put("mstore.transactions.topic", "transactions-" + run);
-        settings.put("mstore.transactions.audit-topic", "transactions.audit-" + run);
-        settings.put("mstore.transactions.dlq-topic", "transactions.dlq-" + run);
-        settings.put("mstore.orders.created-subject", "orders.created." + run);
-        settings.put("mstore.orders.updated-subject", "orders.updated." + run);
-        settings.put("mstore.orders.reserved-subject", "inventory.reserved." + run);
-        settings.put("mstore.orders.dlq-subject", "orders.dlq." + run);
-        settings.put("mstore.orders.request-subject", "order.get." + run);
-        settings.put("mstore.emails.queue", "emails-" + run);
-        settings.put("mstore.emails.dlq", "emails.dlq-" + run);
-        settings.put("mstore.devices.dlq-topic", "devices/dlq/" + run);
-        // a group of its own: an earlier test hub's persistent session in a shared group still takes its share
-        settings.put("mstore.devices.share-group", "poison-" + run);
-        settings.put("mstore.cache.invalidate-channel", "cache:invalidate:" + run);
         smtp = GreenMailSmtp.start(smtpPort);
         hub = RunningHub.start(settings);
         kafka = new KafkaClient(settings.get("mstore.kafka.brokers"));
         nats = Nats.connect(settings.get("mstore.nats.servers"));
         Dispatcher dispatcher = nats.createDispatcher(orderDeadLetters::add);
-        dispatcher.subscribe("orders.dlq." + run);
+        dispatcher.subscribe(settings.get("mstore.orders.dlq-subject"));
         nats.flush(Duration.ofSeconds(5));
         rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"));
-        rabbit.channel().basicConsume("emails.dlq-" + run, true, new DefaultConsumer(rabbit.channel()) {
+        rabbit.channel().basicConsume(settings.get("mstore.emails.dlq"), true, new DefaultConsumer(rabbit.channel()) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
                 emailDeadLetters.add(new RabbitClient.Delivery(body, properties));
             }
         });
         mqtt = new MqttTestClient(settings.get("mstore.mqtt.server-uri"));
-        mqtt.subscribe("devices/dlq/" + run);
+        mqtt.subscribe(settings.get("mstore.devices.dlq-topic"));
         devices = new MqttTestClient(settings.get("mstore.mqtt.server-uri"));
         redis = new Jedis(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")));
         userSocket = new WebSocketClient("ws://localhost:" + hub.httpPort() + "/ws/users/" + user + "/notifications");
@@ -121,8 +107,8 @@ class PoisonCorpusTest {
         redis.close();
         devices.close();
         mqtt.close();
-        rabbit.deleteQueue("emails-" + run);
-        rabbit.deleteQueue("emails.dlq-" + run);
+        rabbit.deleteQueue(settings.get("mstore.emails.queue"));
+        rabbit.deleteQueue(settings.get("mstore.emails.dlq"));
         rabbit.close();
         nats.close();
         kafka.close();
@@ -136,28 +122,28 @@ class PoisonCorpusTest {
         List<PoisonCorpus.Case> corpus = PoisonCorpus.load("transactions", names);
         List<String> goodCodes = new ArrayList<>();
         for (int i = 0; i < corpus.size(); i++) {
-            kafka.send("transactions-" + run, corpus.get(i).name(), corpus.get(i).body());
+            kafka.send(settings.get("mstore.transactions.topic"), corpus.get(i).name(), corpus.get(i).body());
             String code = "TRX-GOOD-" + run + "-" + i;
-            kafka.send("transactions-" + run, code, transaction(code));
+            kafka.send(settings.get("mstore.transactions.topic"), code, transaction(code));
             goodCodes.add(code);
         }
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(kafka.readAll("transactions.dlq-" + run))
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(kafka.readAll(settings.get("mstore.transactions.dlq-topic")))
                 .extracting(ConsumerRecord::key).containsAll(corpus.stream().map(PoisonCorpus.Case::name).toList()));
         Map<String, String> reasonByCase = new HashMap<>();
-        for (ConsumerRecord<String, String> dead : kafka.readAll("transactions.dlq-" + run)) {
+        for (ConsumerRecord<String, String> dead : kafka.readAll(settings.get("mstore.transactions.dlq-topic"))) {
             reasonByCase.put(dead.key(), new String(dead.headers().lastHeader(REASON).value(), StandardCharsets.UTF_8));
         }
         assertThat(reasonByCase).hasSameSizeAs(corpus);
         corpus.forEach(bad -> assertThat(reasonByCase.get(bad.name())).as(bad.name()).isEqualTo(bad.reason()));
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(kafka.readAll("transactions.audit-" + run))
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(kafka.readAll(settings.get("mstore.transactions.audit-topic")))
                 .extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(goodCodes));
     }
 
     @Test
     @Order(2)
     void orderEvents() throws Exception {
-        Map<String, String> subjects = Map.of("created", "orders.created." + run, "updated", "orders.updated." + run,
-                "reserved", "inventory.reserved." + run);
+        Map<String, String> subjects = Map.of("created", settings.get("mstore.orders.created-subject"), "updated", settings.get("mstore.orders.updated-subject"),
+                "reserved", settings.get("mstore.orders.reserved-subject"));
         List<PoisonCorpus.Case> corpus = PoisonCorpus.load("order-events", names);
         for (int i = 0; i < corpus.size(); i++) {
             PoisonCorpus.Case bad = corpus.get(i);
@@ -178,10 +164,10 @@ class PoisonCorpusTest {
     @Order(3)
     void orderRequestsGetAnErrorReply() throws Exception {
         for (PoisonCorpus.Case bad : PoisonCorpus.load("order-requests", names)) {
-            Message reply = nats.request("order.get." + run, bad.body(), Duration.ofSeconds(10));
+            Message reply = nats.request(settings.get("mstore.orders.request-subject"), bad.body(), Duration.ofSeconds(10));
             assertThat(reply).as(bad.name()).isNotNull();
             assertThat(JSON.readTree(reply.getData()).path("error").asText()).as(bad.name()).isEqualTo(bad.reason());
-            Message good = nats.request("order.get." + run,
+            Message good = nats.request(settings.get("mstore.orders.request-subject"),
                     "{\"orderId\": \"ORD-NONE-%s\"}".formatted(run).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10));
             assertThat(JSON.readTree(good.getData()).path("error").asText()).isEqualTo("Order not found");
         }
@@ -193,12 +179,12 @@ class PoisonCorpusTest {
         List<PoisonCorpus.Case> corpus = PoisonCorpus.load("email-jobs", names);
         for (int i = 0; i < corpus.size(); i++) {
             PoisonCorpus.Case bad = corpus.get(i);
-            rabbit.publish("emails-" + run, bad.body(), 1);
+            rabbit.publish(settings.get("mstore.emails.queue"), bad.body(), 1);
             int refused = i + 1;
             await().atMost(PATIENCE).until(() -> emailDeadLetters.size() == refused);
             assertThat(emailDeadLetters.get(i).header(REASON)).as(bad.name()).isEqualTo(bad.reason());
             assertThat(emailDeadLetters.get(i).bytes()).as(bad.name()).isEqualTo(bad.body());
-            rabbit.publish("emails-" + run, ("{\"jobId\": \"JOB-GOOD-%s-%d\", \"type\": \"transaction_receipt\", "
+            rabbit.publish(settings.get("mstore.emails.queue"), ("{\"jobId\": \"JOB-GOOD-%s-%d\", \"type\": \"transaction_receipt\", "
                     + "\"to\": \"good-%s@example.com\", \"transactionId\": %d}").formatted(run, i, run, i), 1);
         }
         await().atMost(PATIENCE).until(() -> smtp.mailbox().getReceivedMessages().length == corpus.size());
@@ -233,11 +219,11 @@ class PoisonCorpusTest {
             for (int i = 0; i < corpus.size(); i++) {
                 PoisonCorpus.Case bad = corpus.get(i);
                 double before = deadLetters("cache-invalidation", bad.reason());
-                redis.publish(("cache:invalidate:" + run).getBytes(StandardCharsets.UTF_8), bad.body());
+                redis.publish(settings.get("mstore.cache.invalidate-channel").getBytes(StandardCharsets.UTF_8), bad.body());
                 await(bad.name()).atMost(PATIENCE).until(() -> deadLetters("cache-invalidation", bad.reason()) == before + 1);
                 String key = "cache:poison-good:" + run + ":" + i;
                 redis.set(key, "stale");
-                redis.publish("cache:invalidate:" + run, "{\"key\": \"" + key + "\"}");
+                redis.publish(settings.get("mstore.cache.invalidate-channel"), "{\"key\": \"" + key + "\"}");
                 await().atMost(PATIENCE).until(() -> !redis.exists(key));
             }
             outsideThePrefix.forEach(key -> assertThat(redis.exists(key)).as(key).isTrue());
@@ -289,17 +275,17 @@ class PoisonCorpusTest {
         double deadBefore = hub.metric("mstore_dead_letters_total");
         int expected = 0;
         for (PoisonCorpus.Case bad : PoisonCorpus.load("transactions", names)) {
-            kafka.send("transactions-" + run, bad.name(), bad.body());
+            kafka.send(settings.get("mstore.transactions.topic"), bad.name(), bad.body());
             expected++;
         }
-        Map<String, String> subjects = Map.of("created", "orders.created." + run, "updated", "orders.updated." + run,
-                "reserved", "inventory.reserved." + run);
+        Map<String, String> subjects = Map.of("created", settings.get("mstore.orders.created-subject"), "updated", settings.get("mstore.orders.updated-subject"),
+                "reserved", settings.get("mstore.orders.reserved-subject"));
         for (PoisonCorpus.Case bad : PoisonCorpus.load("order-events", names)) {
             nats.publish(subjects.get(bad.target()), bad.body());
             expected++;
         }
         for (PoisonCorpus.Case bad : PoisonCorpus.load("email-jobs", names)) {
-            rabbit.publish("emails-" + run, bad.body(), 1);
+            rabbit.publish(settings.get("mstore.emails.queue"), bad.body(), 1);
             expected++;
         }
         for (PoisonCorpus.Case bad : PoisonCorpus.load("device-status", names)) {
@@ -307,7 +293,7 @@ class PoisonCorpusTest {
             expected++;
         }
         for (PoisonCorpus.Case bad : PoisonCorpus.load("cache-invalidation", names)) {
-            redis.publish(("cache:invalidate:" + run).getBytes(StandardCharsets.UTF_8), bad.body());
+            redis.publish(settings.get("mstore.cache.invalidate-channel").getBytes(StandardCharsets.UTF_8), bad.body());
             expected++;
         }
         for (PoisonCorpus.Case bad : PoisonCorpus.load("user-notifications", names)) {
@@ -315,7 +301,7 @@ class PoisonCorpusTest {
             expected++;
         }
         for (PoisonCorpus.Case bad : PoisonCorpus.load("order-requests", names)) {
-            assertThat(nats.request("order.get." + run, bad.body(), Duration.ofSeconds(10))).isNotNull();
+            assertThat(nats.request(settings.get("mstore.orders.request-subject"), bad.body(), Duration.ofSeconds(10))).isNotNull();
         }
         double target = deadBefore + expected;
         await().atMost(Duration.ofSeconds(60)).until(() -> hub.metric("mstore_dead_letters_total") >= target);

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,6 +54,8 @@ class BrokerTlsTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
+    /** The names every hub of the class shares (it publishes to them). */
+    private final Map<String, String> names = TestBrokers.hubSettings();
     private TestCertificates certificates;
     private NatsServer nats;
     private RabbitMqServer rabbit;
@@ -107,7 +108,7 @@ class BrokerTlsTest {
             Options natsOptions = new Options.Builder().server("tls://localhost:" + nats.port())
                     .userInfo(USER, NATS_SECRET).sslContext(certificates.clientContext()).build();
             try (Connection client = Nats.connect(natsOptions)) {
-                Message reply = client.request("order.get." + run,
+                Message reply = client.request(names.get("mstore.orders.request-subject"),
                         "{\"orderId\": \"ORD-TLS\"}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10));
                 assertThat(reply).isNotNull();
                 assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).contains("Order not found");
@@ -115,7 +116,7 @@ class BrokerTlsTest {
 
             try (com.rabbitmq.client.Connection connection = rabbitClient().newConnection()) {
                 Channel channel = connection.createChannel();
-                channel.basicPublish("", "emails-" + run, new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
+                channel.basicPublish("", names.get("mstore.emails.queue"), new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
                         ("{\"jobId\": \"JOB-TLS-" + run + "\", \"type\": \"order_confirmation\", \"to\": \"tls@example.com\", "
                                 + "\"orderId\": \"ORD-TLS\"}").getBytes(StandardCharsets.UTF_8));
             }
@@ -171,18 +172,11 @@ class BrokerTlsTest {
     }
 
     private Map<String, String> securedSettings() {
-        Map<String, String> settings = new HashMap<>(TestBrokers.hubSettings());
+        Map<String, String> settings = new java.util.HashMap<>(names);
         settings.put("mstore.nats.servers", "tls://" + USER + ":" + NATS_SECRET + "@localhost:" + nats.port());
         settings.put("mstore.rabbitmq.addresses", "amqps://" + USER + ":" + RABBIT_SECRET + "@localhost:" + rabbit.port() + "/");
         settings.put("mstore.tls.ca-file", certificates.caFile().toString());
         settings.put("mstore.smtp.port", String.valueOf(smtp.port()));
-        settings.put("mstore.orders.request-subject", "order.get." + run);
-        settings.put("mstore.orders.created-subject", "orders.created." + run);
-        settings.put("mstore.orders.updated-subject", "orders.updated." + run);
-        settings.put("mstore.orders.reserved-subject", "inventory.reserved." + run);
-        settings.put("mstore.emails.queue", "emails-" + run);
-        settings.put("mstore.emails.dlq", "emails.dlq-" + run);
-        settings.put("mstore.transactions.topic", "transactions-" + run);
         return settings;
     }
 

@@ -99,6 +99,19 @@ public final class KafkaClient implements AutoCloseable {
     }
 
     /**
+     * True once the topic exists and each of its partitions has a leader: a client that does not
+     * wait for the broker to create a topic on first use (kafka-go's writer) can publish to it.
+     */
+    public boolean hasTopic(String topic) {
+        try {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions();
+            return !partitions.isEmpty() && partitions.stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /**
      * True once the group has committed every record of the topic, i.e. the hub has finished with all
      * of it. On a topic written in transactions (the audit log) each transaction ends with a control
      * record, which no consumer receives: a group whose committed offset is left only with those has

@@ -1,6 +1,13 @@
 package com.mstore.hub.testing;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 
 import com.mstore.hub.local.LocalBrokers;
 
@@ -10,6 +17,22 @@ import com.mstore.hub.local.LocalBrokers;
  * and stopped when it exits.
  */
 public final class TestBrokers {
+
+    /**
+     * Every topic, subject, queue, consumer group, share group and channel a hub names in
+     * application.properties. Left out, because the contract fixes their shape and the hub reads it:
+     * the device status topics (devices/{deviceId}/status) and the notification channels
+     * (user:{userId}:notifications); tests keep apart on those by device and user ids of their own.
+     */
+    static final List<String> NAMES = List.of(
+            "mstore.transactions.topic", "mstore.transactions.consumer-group", "mstore.transactions.audit-topic",
+            "mstore.transactions.dlq-topic", "mstore.transactions.receipts-consumer-group",
+            "mstore.orders.created-subject", "mstore.orders.updated-subject", "mstore.orders.reserved-subject",
+            "mstore.orders.dlq-subject", "mstore.orders.events-queue-group", "mstore.orders.request-subject",
+            "mstore.orders.request-queue-group",
+            "mstore.emails.queue", "mstore.emails.dlq",
+            "mstore.devices.share-group", "mstore.devices.dlq-topic",
+            "mstore.cache.invalidate-channel");
 
     private static LocalBrokers brokers;
 
@@ -24,7 +47,39 @@ public final class TestBrokers {
         return brokers;
     }
 
+    /**
+     * The shared brokers' addresses, and each of {@link #NAMES} as application.properties has it with
+     * a suffix of this map's own: the hubs started with one map (a fleet, a hub and its restart) share
+     * their names, hubs of two maps share none. Read a name back from the map to publish or consume
+     * where the hub does.
+     */
     public static Map<String, String> hubSettings() {
-        return get().hubSettings();
+        return withOwnNames(contractSettings());
+    }
+
+    /** These settings (brokers of a test's own, say) and each of {@link #NAMES} with a suffix of their own. */
+    public static Map<String, String> withOwnNames(Map<String, String> brokerSettings) {
+        Map<String, String> settings = new LinkedHashMap<>(brokerSettings);
+        String suffix = "-t" + UUID.randomUUID().toString().substring(0, 8);
+        Properties defaults = applicationProperties();
+        for (String name : NAMES) {
+            settings.put(name, defaults.getProperty(name).trim() + suffix);
+        }
+        return settings;
+    }
+
+    /** The shared brokers' addresses only: a hub on the contract's own names, as the backend uses them. */
+    public static Map<String, String> contractSettings() {
+        return new LinkedHashMap<>(get().hubSettings());
+    }
+
+    private static Properties applicationProperties() {
+        try (InputStream in = TestBrokers.class.getClassLoader().getResourceAsStream("application.properties")) {
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

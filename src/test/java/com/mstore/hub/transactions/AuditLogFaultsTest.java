@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -39,14 +38,14 @@ class AuditLogFaultsTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final String topic = "transactions-" + run;
-    private final String auditTopic = "transactions.audit-" + run;
-    private final String group = "mstore-audit-" + run;
-    private final String emailQueue = "emails-" + run;
+    private final Map<String, String> settings = TestBrokers.hubSettings();
+    private final String topic = settings.get("mstore.transactions.topic");
+    private final String auditTopic = settings.get("mstore.transactions.audit-topic");
+    private final String group = settings.get("mstore.transactions.consumer-group");
+    private final String emailQueue = settings.get("mstore.emails.queue");
 
     private KafkaKraftBroker broker;
     private KafkaStallingProxy proxy;
-    private Map<String, String> settings;
     private KafkaClient kafka;
 
     @BeforeEach
@@ -54,15 +53,7 @@ class AuditLogFaultsTest {
         int proxyPort = Ports.free();
         broker = KafkaKraftBroker.start(Ports.free(), proxyPort);
         proxy = new KafkaStallingProxy(proxyPort, broker.port());
-        settings = new HashMap<>(TestBrokers.hubSettings());
         settings.put("mstore.kafka.brokers", "localhost:" + proxyPort);
-        settings.put("mstore.transactions.topic", topic);
-        settings.put("mstore.transactions.audit-topic", auditTopic);
-        settings.put("mstore.transactions.dlq-topic", "transactions.dlq-" + run);
-        settings.put("mstore.transactions.consumer-group", group);
-        settings.put("mstore.transactions.receipts-consumer-group", group + "-receipts");
-        settings.put("mstore.emails.queue", emailQueue);
-        settings.put("mstore.emails.dlq", emailQueue + ".dlq");
         settings.put("mstore.instance-id", "faults-" + run);
         // a Kafka that does not answer is given up on within two seconds per call
         settings.put("mstore.transactions.kafka-timeout-ms", "2000");
@@ -80,7 +71,7 @@ class AuditLogFaultsTest {
         broker.close();
         try (RabbitClient rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"))) {
             rabbit.deleteQueue(emailQueue);
-            rabbit.deleteQueue(emailQueue + ".dlq");
+            rabbit.deleteQueue(settings.get("mstore.emails.dlq"));
         }
     }
 
@@ -129,7 +120,7 @@ class AuditLogFaultsTest {
             assertThat(hub.redeliveries()).isGreaterThanOrEqualTo(2);
         }
         assertThat(auditedPerCode()).containsOnly(Map.entry(code, 1L));
-        assertThat(kafka.readAll("transactions.dlq-" + run)).isEmpty();
+        assertThat(kafka.readAll(settings.get("mstore.transactions.dlq-topic"))).isEmpty();
     }
 
     /**
@@ -160,7 +151,7 @@ class AuditLogFaultsTest {
             settings.put("mstore.smtp.port", String.valueOf(smtpPort));
             try (RunningHub second = RunningHub.startWith(settings)) {
                 await().atMost(PATIENCE).until(() -> smtp.mailbox().getReceivedMessages().length >= 10
-                        && kafka.caughtUp(group + "-receipts", auditTopic) && rabbit.ready(emailQueue) == 0);
+                        && kafka.caughtUp(settings.get("mstore.transactions.receipts-consumer-group"), auditTopic) && rabbit.ready(emailQueue) == 0);
             }
             Map<String, Long> mailsPerRecipient = Arrays.stream(smtp.mailbox().getReceivedMessages())
                     .map(AuditLogFaultsTest::recipient)

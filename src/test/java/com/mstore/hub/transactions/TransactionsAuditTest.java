@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,28 +33,19 @@ class TransactionsAuditTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final String topic = "transactions-" + run;
-    private final String auditTopic = "transactions.audit-" + run;
-    private final String deadLetterTopic = "transactions.dlq-" + run;
-    private final String group = "mstore-audit-" + run;
-    private final String emailQueue = "emails-" + run;
-    private final String cacheChannel = "cache:invalidate:" + run;
+    private final Map<String, String> settings = TestBrokers.hubSettings();
+    private final String topic = settings.get("mstore.transactions.topic");
+    private final String auditTopic = settings.get("mstore.transactions.audit-topic");
+    private final String deadLetterTopic = settings.get("mstore.transactions.dlq-topic");
+    private final String group = settings.get("mstore.transactions.consumer-group");
+    private final String emailQueue = settings.get("mstore.emails.queue");
+    private final String cacheChannel = settings.get("mstore.cache.invalidate-channel");
 
-    private Map<String, String> settings;
     private KafkaClient kafka;
     private RabbitClient rabbit;
 
     @BeforeEach
     void setUp() {
-        settings = new HashMap<>(TestBrokers.hubSettings());
-        settings.put("mstore.transactions.topic", topic);
-        settings.put("mstore.transactions.audit-topic", auditTopic);
-        settings.put("mstore.transactions.dlq-topic", deadLetterTopic);
-        settings.put("mstore.transactions.consumer-group", group);
-        settings.put("mstore.transactions.receipts-consumer-group", group + "-receipts");
-        settings.put("mstore.emails.queue", emailQueue);
-        settings.put("mstore.emails.dlq", emailQueue + ".dlq");
-        settings.put("mstore.cache.invalidate-channel", cacheChannel);
         settings.put("mstore.instance-id", "test-" + run);
         settings.put("mstore.redelivery.initial-delay-ms", "200");
         // the jobs this flow enqueues are read here, as they are on the queue, not mailed
@@ -67,7 +57,7 @@ class TransactionsAuditTest {
     @AfterEach
     void tearDown() {
         rabbit.deleteQueue(emailQueue);
-        rabbit.deleteQueue(emailQueue + ".dlq");
+        rabbit.deleteQueue(settings.get("mstore.emails.dlq"));
         rabbit.close();
         kafka.close();
     }
