@@ -54,7 +54,7 @@ public final class TestBrokers {
      * where the hub does.
      */
     public static Map<String, String> hubSettings() {
-        return withOwnNames(contractSettings());
+        return withOwnNames(get().hubSettings());
     }
 
     /** These settings (brokers of a test's own, say) and each of {@link #NAMES} with a suffix of their own. */
@@ -66,11 +66,6 @@ public final class TestBrokers {
             settings.put(name, defaults.getProperty(name).trim() + suffix);
         }
         return settings;
-    }
-
-    /** The shared brokers' addresses only: a hub on the contract's own names, as the backend uses them. */
-    public static Map<String, String> contractSettings() {
-        return new LinkedHashMap<>(get().hubSettings());
     }
 
     private static Properties applicationProperties() {
