@@ -19,6 +19,19 @@ final class HubCompletions extends EventNotifierSupport {
     private volatile String route;
     private volatile Recorder recorder;
 
+    /** Only the two events used: Camel would otherwise create one for each step of each message, on the hub's CPU. */
+    HubCompletions() {
+        setIgnoreCamelContextEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
+        setIgnoreExchangeFailedEvents(true);
+        setIgnoreExchangeRedeliveryEvents(true);
+        setIgnoreExchangeSendingEvents(true);
+        setIgnoreExchangeSentEvents(true);
+        setIgnoreExchangeAsyncProcessingStartedEvents(true);
+    }
+
     void watch(String route, Recorder recorder) {
         this.recorder = recorder;
         this.route = route;
