@@ -40,6 +40,16 @@ final class Comparison {
                     previous == null ? "  —  " : String.format("%.3f", previous), ratio,
                     previous == null ? "" : String.format(" (%+.0f%%)", (ratio / previous - 1) * 100)));
         }));
+        JsonNode processBefore = before.path("hubProcess");
+        JsonNode processNow = now.path("hubProcess");
+        if (processNow.has("startToReadyMillis")) {
+            text.append(String.format("  %-56s %s → %d ms%n", "hub process: start to ready",
+                    processBefore.has("startToReadyMillis") ? processBefore.path("startToReadyMillis").asLong() : "—",
+                    processNow.path("startToReadyMillis").asLong()));
+            text.append(String.format("  %-56s %s → %d MB%n", "hub process: resident memory idle",
+                    processBefore.has("idleRssMegabytes") ? processBefore.path("idleRssMegabytes").asLong() : "—",
+                    processNow.path("idleRssMegabytes").asLong()));
+        }
         return text.toString();
     }
 

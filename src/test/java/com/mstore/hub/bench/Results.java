@@ -104,8 +104,8 @@ final class Results {
             }
         }
         if (footprint != null) {
-            table.append("%nHub process (production mode: the image's JVM options in the deployment's 768 MiB): start to ready %d ms; resident memory idle %d MB, "
-                    .formatted(footprint.startToReadyMillis(), footprint.idleRssMegabytes()))
+            table.append("%nHub process (production mode: the image's JVM options in the deployment's 768 MiB): start to ready %d ms (median of %s); resident memory idle %d MB, "
+                    .formatted(footprint.startToReadyMillis(), footprint.startsToReadyMillis(), footprint.idleRssMegabytes()))
                     .append("at most %d MB while auditing %d transactions (%.0f/s).%n"
                             .formatted(footprint.loadedRssMegabytes(), footprint.loadMessages(), footprint.loadMessagesPerSecond()));
         }
