@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import com.mstore.hub.local.GreenMailSmtp;
 import com.mstore.hub.local.Ports;
@@ -20,7 +19,6 @@ class DemoTrafficTest {
 
     @Test
     void everyFlowProcessesDemoTrafficAndNothingIsDeadLettered() {
-        String run = UUID.randomUUID().toString().substring(0, 8);
         int smtpPort = Ports.free();
         Map<String, String> settings = TestBrokers.hubSettings();
         settings.put("mstore.demo.interval-ms", "200");
