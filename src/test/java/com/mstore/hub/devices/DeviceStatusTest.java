@@ -125,9 +125,7 @@ class DeviceStatusTest {
             deviceOfWorker.putIfAbsent(OrderedWorkers.workerFor("devices/" + id + "/status", workers), id);
         }
         try (own; RunningHub hub = RunningHub.startWith(settings); Jedis slow = new Jedis("localhost", port)) {
-            String warmUp = "POS-PAUSE-" + run + "-warm";
-            publishStatus(warmUp, true, 50, Instant.parse("2026-11-28T10:00:00Z"));
-            awaitDevice(hub, warmUp);
+            applyAFirstStatus(hub, "POS-PAUSE-");
             // well inside the hub's 5 s Redis command timeout: a wait, not a failure
             slow.clientPause(3000);
             deviceOfWorker.values().forEach(id -> publishStatus(id, true, 42, Instant.parse("2026-11-28T10:00:00Z")));
@@ -155,9 +153,7 @@ class DeviceStatusTest {
         List<String> devices = java.util.stream.IntStream.range(0, 4 * receiveMaximum)
                 .mapToObj(i -> "POS-HELD-" + run + "-" + i).toList();
         try (own; RunningHub hub = RunningHub.startWith(settings); Jedis slow = new Jedis("localhost", port)) {
-            String warmUp = "POS-HELD-" + run + "-warm";
-            publishStatus(warmUp, true, 50, Instant.parse("2026-11-28T10:00:00Z"));
-            awaitDevice(hub, warmUp);
+            applyAFirstStatus(hub, "POS-HELD-");
             // well inside the hub's 5 s Redis command timeout: a wait, not a failure
             slow.clientPause(4000);
             devices.forEach(id -> publishStatus(id, true, 42, Instant.parse("2026-11-28T10:00:00Z")));
@@ -168,6 +164,13 @@ class DeviceStatusTest {
                 assertThat(awaitDevice(hub, id).get("batteryLevel").asInt()).isEqualTo(42);
             }
         }
+    }
+
+    /** One status through the whole flow, so the hub's Redis connection is in use before a test holds Redis. */
+    private void applyAFirstStatus(RunningHub hub, String devicePrefix) throws Exception {
+        String first = devicePrefix + run + "-warm";
+        publishStatus(first, true, 50, Instant.parse("2026-11-28T10:00:00Z"));
+        awaitDevice(hub, first);
     }
 
     private static int statusesInFlight(RunningHub hub) {
