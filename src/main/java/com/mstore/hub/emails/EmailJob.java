@@ -40,8 +40,9 @@ public record EmailJob(String jobId, String type, Long transactionId, String tra
     }
 
     /**
-     * The job, from the canonical tree the intake step leaves (it passed email-job.schema.json). One method of this name: with
-     * overloads, Camel's bean binding picks one for every message (make bench, profiled).
+     * The job, from the canonical tree the intake step leaves (it passed email-job.schema.json). One
+     * method of this name: with overloads, Camel's bean binding picks one for every message (make
+     * bench, profiled).
      */
     public static EmailJob fromJson(com.fasterxml.jackson.databind.JsonNode canonical) throws JsonProcessingException {
         return JSON.treeToValue(canonical, EmailJob.class);

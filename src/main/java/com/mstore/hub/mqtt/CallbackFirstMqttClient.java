@@ -144,41 +144,34 @@ public class CallbackFirstMqttClient extends MqttClient {
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
-            MqttCallback target = consumer;
-            if (target != null) {
-                target.disconnected(response);
-            }
+            forward(consumer -> consumer.disconnected(response));
         }
 
         @Override
         public void mqttErrorOccurred(MqttException exception) {
-            MqttCallback target = consumer;
-            if (target != null) {
-                target.mqttErrorOccurred(exception);
-            }
+            forward(consumer -> consumer.mqttErrorOccurred(exception));
         }
 
         @Override
         public void deliveryComplete(IMqttToken token) {
-            MqttCallback target = consumer;
-            if (target != null) {
-                target.deliveryComplete(token);
-            }
+            forward(consumer -> consumer.deliveryComplete(token));
         }
 
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
-            MqttCallback target = consumer;
-            if (target != null) {
-                target.connectComplete(reconnect, serverURI);
-            }
+            forward(consumer -> consumer.connectComplete(reconnect, serverURI));
         }
 
         @Override
         public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            forward(consumer -> consumer.authPacketArrived(reasonCode, properties));
+        }
+
+        /** Events other than messages before there is a consumer concern nobody: the consumer subscribes after. */
+        private void forward(java.util.function.Consumer<MqttCallback> event) {
             MqttCallback target = consumer;
             if (target != null) {
-                target.authPacketArrived(reasonCode, properties);
+                event.accept(target);
             }
         }
     }

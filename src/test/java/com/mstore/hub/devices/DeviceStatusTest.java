@@ -113,9 +113,7 @@ class DeviceStatusTest {
      */
     @Test
     void whileOneStatusWaitsOnRedisOtherDevicesStatusesAreAppliedBesideIt() throws Exception {
-        int port = Ports.free();
-        EmbeddedRedis own = EmbeddedRedis.start(port);
-        settings.put("mstore.redis.port", String.valueOf(port));
+        EmbeddedRedis own = redisOfItsOwn();
         int workers = 3;
         settings.put("mstore.devices.workers", String.valueOf(workers));
         // one device for each worker
@@ -124,7 +122,7 @@ class DeviceStatusTest {
             String id = "POS-PAUSE-" + run + "-" + i;
             deviceOfWorker.putIfAbsent(OrderedWorkers.workerFor("devices/" + id + "/status", workers), id);
         }
-        try (own; RunningHub hub = RunningHub.startWith(settings); Jedis slow = new Jedis("localhost", port)) {
+        try (own; RunningHub hub = RunningHub.startWith(settings); Jedis slow = new Jedis("localhost", own.port())) {
             applyAFirstStatus(hub, "POS-PAUSE-");
             // well inside the hub's 5 s Redis command timeout: a wait, not a failure
             slow.clientPause(3000);
@@ -145,14 +143,12 @@ class DeviceStatusTest {
      */
     @Test
     void whileRedisHoldsTheRegistryTheSessionTakesNoMoreThanItsReceiveMaximum() throws Exception {
-        int port = Ports.free();
-        EmbeddedRedis own = EmbeddedRedis.start(port);
-        settings.put("mstore.redis.port", String.valueOf(port));
+        EmbeddedRedis own = redisOfItsOwn();
         int receiveMaximum = 5;
         settings.put("mstore.devices.receive-maximum", String.valueOf(receiveMaximum));
         List<String> devices = java.util.stream.IntStream.range(0, 4 * receiveMaximum)
                 .mapToObj(i -> "POS-HELD-" + run + "-" + i).toList();
-        try (own; RunningHub hub = RunningHub.startWith(settings); Jedis slow = new Jedis("localhost", port)) {
+        try (own; RunningHub hub = RunningHub.startWith(settings); Jedis slow = new Jedis("localhost", own.port())) {
             applyAFirstStatus(hub, "POS-HELD-");
             // well inside the hub's 5 s Redis command timeout: a wait, not a failure
             slow.clientPause(4000);
@@ -164,6 +160,14 @@ class DeviceStatusTest {
                 assertThat(awaitDevice(hub, id).get("batteryLevel").asInt()).isEqualTo(42);
             }
         }
+    }
+
+    /** A Redis server for the hub of this test alone, which the test may hold with CLIENT PAUSE. */
+    private EmbeddedRedis redisOfItsOwn() {
+        int port = Ports.free();
+        EmbeddedRedis own = EmbeddedRedis.start(port);
+        settings.put("mstore.redis.port", String.valueOf(port));
+        return own;
     }
 
     /** One status through the whole flow, so the hub's Redis connection is in use before a test holds Redis. */
