@@ -1,25 +1,15 @@
 package com.mstore.hub;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import com.mstore.hub.config.BrokerSecurity;
-import com.mstore.hub.config.CompiledRoutesCache;
-import com.mstore.hub.config.MqttConnections;
-import com.mstore.hub.config.RabbitConnections;
-import com.mstore.hub.config.RedisConnections;
-import com.mstore.hub.config.DeadLetterBeans;
-import com.mstore.hub.config.FlowBeans;
-import com.mstore.hub.config.KameletReloading;
-import com.mstore.hub.config.RabbitTopology;
-import com.mstore.hub.config.RedisListeners;
-import com.mstore.hub.config.SharedServerWebsockets;
-import com.mstore.hub.config.SmtpConnections;
-import com.mstore.hub.health.BrokerHealth;
-import com.mstore.hub.metrics.MetricsRegistry;
-import com.mstore.hub.security.ApiAuthentication;
-import com.mstore.hub.tracing.Tracing;
+import com.mstore.hub.runtime.CompiledRoutesCache;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+import org.apache.camel.Ordered;
+import org.apache.camel.support.scan.DefaultPackageScanClassResolver;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
@@ -33,19 +23,45 @@ public final class HubApplication {
     }
 
     /**
-     * The hub as camel-main runs it. Configuration classes are listed, not package-scanned, so
-     * nothing else on the classpath (such as a test's RouteBuilder) is picked up. No main class is
-     * given: camel-main would scan its package for @Configuration classes and, with the listed ones,
-     * configure each twice (two connection pools per broker).
+     * The hub as camel-main runs it. Each package of the hub wires its own beans in a
+     * {@code @Configuration} class, found in the hub's own classes: a package is added without a
+     * list to keep. The broker connections are wired first (their configurations are
+     * {@link Ordered}); any other bean that takes another package's bean is bound lazily, made when
+     * first looked up, so the order the rest are found in does not matter.
      */
     public static Main newMain() {
         Main main = new Main();
         // instances, not classes: camel-main post-processes a class it instantiates twice, and each
         // pass would call the @BindToRegistry methods again (a second, leaked connection factory)
-        main.configure().withConfigurations(List.of(new ApiAuthentication(), new BrokerSecurity(), new MqttConnections(), new RabbitConnections(), new RedisConnections(), new SmtpConnections(), new BrokerHealth(),
-                new FlowBeans(), new MetricsRegistry(), new DeadLetterBeans(), new RedisListeners(), new RabbitTopology(), new SharedServerWebsockets(), new Tracing(), new KameletReloading()));
+        main.configure().withConfigurations(configurations());
         main.addMainListener(CompiledRoutesCache.installer());
         return main;
+    }
+
+    /**
+     * The {@code @Configuration} classes of the hub's packages, from where this class was loaded.
+     * Not camel-main's base package scan: it also takes every RouteBuilder it finds in the package,
+     * a test's among them, and the classes of a test class path that are not the hub's.
+     */
+    static List<CamelConfiguration> configurations() {
+        DefaultPackageScanClassResolver resolver = new DefaultPackageScanClassResolver();
+        resolver.addClassLoader(HubApplication.class.getClassLoader());
+        java.net.URL hub = HubApplication.class.getProtectionDomain().getCodeSource().getLocation();
+        return resolver.findAnnotated(Configuration.class, HubApplication.class.getPackageName()).stream()
+                .filter(CamelConfiguration.class::isAssignableFrom)
+                .filter(type -> hub.equals(type.getProtectionDomain().getCodeSource().getLocation()))
+                .map(HubApplication::instantiate)
+                .sorted(Comparator.comparingInt((CamelConfiguration configuration) -> configuration instanceof Ordered ordered ? ordered.getOrder() : 0)
+                        .thenComparing(configuration -> configuration.getClass().getName()))
+                .toList();
+    }
+
+    private static CamelConfiguration instantiate(Class<?> type) {
+        try {
+            return (CamelConfiguration) type.getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make configuration " + type.getName(), e);
+        }
     }
 
     public static void main(String... args) throws Exception {

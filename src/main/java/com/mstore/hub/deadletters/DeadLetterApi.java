@@ -16,13 +16,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mstore.hub.json.InboundJson;
+import com.mstore.hub.flows.Flows;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dead-letter API under {@code /api/dead-letters} (routes/dead-letters.camel.yaml): each method
+ * The dead-letter API under {@code /api/dead-letters} (hub/dead-letters.camel.yaml): each method
  * answers one request, writing its status code and JSON body on the exchange.
  */
 public class DeadLetterApi {
@@ -34,6 +36,7 @@ public class DeadLetterApi {
     /** A replay request is a small JSON object; its body is at most a stored body's size. */
     private static final int REQUEST_OVERHEAD_BYTES = 4096;
 
+    private final CamelContext context;
     private final DeadLetterStore store;
     private final DeadLetterReplay replay;
     private final DeadLetterMetrics metrics;
@@ -41,8 +44,9 @@ public class DeadLetterApi {
     private final int maxBodyBytes;
     private final Clock clock;
 
-    public DeadLetterApi(DeadLetterStore store, DeadLetterReplay replay, DeadLetterMetrics metrics, int listBodyChars,
-                         int maxBodyBytes, Clock clock) {
+    public DeadLetterApi(CamelContext context, DeadLetterStore store, DeadLetterReplay replay, DeadLetterMetrics metrics,
+                         int listBodyChars, int maxBodyBytes, Clock clock) {
+        this.context = context;
         this.store = store;
         this.replay = replay;
         this.metrics = metrics;
@@ -54,7 +58,7 @@ public class DeadLetterApi {
     /** GET /api/dead-letters/summary */
     public void summary(Exchange exchange) {
         List<Map<String, Object>> flows = new ArrayList<>();
-        for (DeadLetterFlow flow : DeadLetterFlow.values()) {
+        for (String flow : Flows.names(context)) {
             DeadLetterStore.Summary summary = store.summary(flow);
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("flow", summary.flow());
@@ -70,17 +74,13 @@ public class DeadLetterApi {
     public void list(Exchange exchange) {
         Message in = exchange.getMessage();
         String flowName = blankToNull(in.getHeader("flow", String.class));
-        List<DeadLetterFlow> flows;
-        if (flowName == null) {
-            flows = Arrays.asList(DeadLetterFlow.values());
-        } else {
-            Optional<DeadLetterFlow> flow = DeadLetterFlow.named(flowName);
-            if (flow.isEmpty()) {
-                error(exchange, 400, "unknown-flow", "no flow named '" + flowName + "'; the flows are "
-                        + Arrays.stream(DeadLetterFlow.values()).map(DeadLetterFlow::id).toList());
+        List<String> flows = Flows.names(context);
+        if (flowName != null) {
+            if (!flows.contains(flowName)) {
+                error(exchange, 400, "unknown-flow", "no flow named '" + flowName + "'; the flows are " + flows);
                 return;
             }
-            flows = List.of(flow.get());
+            flows = List.of(flowName);
         }
         int limit;
         try {
@@ -158,7 +158,7 @@ public class DeadLetterApi {
                     + " bytes of this message were kept: replay it with a body");
             return;
         }
-        if (!DeadLetterReplay.replayable(letter.flow(), letter.source())) {
+        if (replay.describe(letter).isEmpty()) {
             error(exchange, 400, "no-source", "this dead letter does not say where it was received: " + letter.source());
             return;
         }
@@ -202,7 +202,8 @@ public class DeadLetterApi {
     private Map<String, Object> item(DeadLetter letter, int bodyChars) {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("id", letter.id());
-        item.put("flow", letter.flow().id());
+        item.put("flow", letter.flow());
+        item.put("broker", letter.broker());
         item.put("reason", letter.reason());
         item.put("message", letter.message());
         item.put("source", letter.source());
@@ -221,7 +222,7 @@ public class DeadLetterApi {
             item.put("bodyBase64", DeadLetterStore.base64(letter.body()));
         }
         item.put("replays", letter.replays().size());
-        item.put("replayedTo", DeadLetterReplay.describe(letter.flow(), letter.source()));
+        item.put("replayedTo", replay.describe(letter).orElse(null));
         return item;
     }
 

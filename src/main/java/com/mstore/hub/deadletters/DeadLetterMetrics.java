@@ -1,26 +1,53 @@
 package com.mstore.hub.deadletters;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** The dead-letter counters by flow (kept, dropped, not kept, replayed, discarded) and the stored gauge. */
+/**
+ * The dead-letter counters by flow (kept, dropped, not kept, replayed, discarded) and the stored
+ * gauge of each flow the hub has loaded ({@link #follow}: flows added and removed as routes reload).
+ */
 public final class DeadLetterMetrics {
+
     private final MeterRegistry registry;
+    private final DeadLetterStore store;
+    private final Set<String> followed = new HashSet<>();
 
     public DeadLetterMetrics(MeterRegistry registry, DeadLetterStore store) {
         this.registry = registry;
-        for (DeadLetterFlow flow : DeadLetterFlow.values()) {
-            Gauge.builder("mstore.dead.letters.stored", store, s -> storedOrNaN(s, flow))
-                    .tag("flow", flow.id()).description("Dead letters kept for the dead-letter API (all instances)")
-                    .register(registry);
-            for (String counter : new String[] {"replayed", "discarded", "dropped"}) {
-                counter(counter, flow.id());
+        this.store = store;
+    }
+
+    /** Registers the meters of flows that are new, and removes the stored gauge of flows that are gone. */
+    public synchronized void follow(List<String> flows) {
+        for (String flow : flows) {
+            if (followed.add(flow)) {
+                Gauge.builder("mstore.dead.letters.stored", store, s -> storedOrNaN(s, flow))
+                        .tag("flow", flow).description("Dead letters kept for the dead-letter API (all instances)")
+                        .register(registry);
+                for (String counter : new String[] {"replayed", "discarded", "dropped"}) {
+                    counter(counter, flow);
+                }
+            }
+        }
+        for (String gone : Set.copyOf(followed)) {
+            if (!flows.contains(gone)) {
+                followed.remove(gone);
+                Meter stored = registry.find("mstore.dead.letters.stored").tag("flow", gone).meter();
+                if (stored != null) {
+                    registry.remove(stored);
+                }
             }
         }
     }
 
-    private static double storedOrNaN(DeadLetterStore store, DeadLetterFlow flow) {
+    private static double storedOrNaN(DeadLetterStore store, String flow) {
         try {
             return store.stored(flow);
         } catch (RuntimeException e) {
@@ -32,19 +59,19 @@ public final class DeadLetterMetrics {
         return Counter.builder("mstore.dead.letters." + what).tag("flow", flow).register(registry);
     }
 
-    public void dropped(DeadLetterFlow flow, long count) {
-        counter("dropped", flow.id()).increment(count);
+    public void dropped(String flow, long count) {
+        counter("dropped", flow).increment(count);
     }
 
     public void notKept(String flow) {
-        counter("not.kept", flow).increment();
+        counter("not.kept", flow == null ? "none" : flow).increment();
     }
 
-    public void replayed(DeadLetterFlow flow) {
-        counter("replayed", flow.id()).increment();
+    public void replayed(String flow) {
+        counter("replayed", flow).increment();
     }
 
-    public void discarded(DeadLetterFlow flow) {
-        counter("discarded", flow.id()).increment();
+    public void discarded(String flow) {
+        counter("discarded", flow).increment();
     }
 }

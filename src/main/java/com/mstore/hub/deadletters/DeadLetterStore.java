@@ -12,6 +12,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mstore.hub.flows.Flows;
 import com.mstore.hub.redis.RedisScripts;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
@@ -77,7 +78,7 @@ public class DeadLetterStore {
 
     /** As {@link #keep(DeadLetter.New, String)}, with {@code seenAs} remembered for that many seconds only. */
     public Kept keep(DeadLetter.New letter, String seenAs, long seenForSeconds) {
-        String flow = letter.flow().id();
+        String flow = letter.flow();
         List<byte[]> keysAndArgs = new ArrayList<>();
         keysAndArgs.add(bytes(stream(flow)));
         keysAndArgs.add(bytes(reasons(flow)));
@@ -87,6 +88,7 @@ public class DeadLetterStore {
         keysAndArgs.add(bytes(String.valueOf(maxPerFlow)));
         keysAndArgs.add(bytes(String.valueOf(seenForSeconds)));
         keysAndArgs.add(bytes(letter.reason()));
+        field(keysAndArgs, "broker", bytes(letter.broker()));
         field(keysAndArgs, "reason", bytes(letter.reason()));
         field(keysAndArgs, "message", bytes(letter.message()));
         field(keysAndArgs, "source", json(letter.source()));
@@ -108,7 +110,7 @@ public class DeadLetterStore {
         }
         Id at = parsed.get();
         List<ByteRecord> found = redis.execute((RedisCallback<List<ByteRecord>>) connection -> connection.streamCommands()
-                .xRange(bytes(stream(at.flow().id())), Range.closed(at.entry(), at.entry()), Limit.limit().count(1)));
+                .xRange(bytes(stream(at.flow())), Range.closed(at.entry(), at.entry()), Limit.limit().count(1)));
         if (found == null || found.isEmpty()) {
             return Optional.empty();
         }
@@ -119,16 +121,16 @@ public class DeadLetterStore {
      * Newest first, of one flow or of all (merged by time), only those with {@code reason} when it is
      * not null; {@code cursor} is a page's {@code next}, or null for the first page.
      */
-    public Page list(List<DeadLetterFlow> flows, String reason, int limit, String cursor) {
+    public Page list(List<String> flows, String reason, int limit, String cursor) {
         Optional<Id> after = cursor == null ? Optional.empty() : Id.parse(cursor);
         if (cursor != null && after.isEmpty()) {
             throw new IllegalArgumentException("not a cursor of this listing: " + cursor);
         }
         List<DeadLetter> merged = new ArrayList<>();
-        for (DeadLetterFlow flow : flows) {
+        for (String flow : flows) {
             // after the cursor in the merged order (time, then flow): flows sorting before the cursor's
             // may still hold an entry of the cursor's very id
-            String upper = after.map(id -> flow.id().compareTo(id.flow().id()) < 0 ? id.entry() : "(" + id.entry()).orElse("+");
+            String upper = after.map(id -> flow.compareTo(id.flow()) < 0 ? id.entry() : "(" + id.entry()).orElse("+");
             merged.addAll(newest(flow, reason, limit + 1, upper));
         }
         merged.sort(NEWEST_FIRST);
@@ -142,7 +144,7 @@ public class DeadLetterStore {
     /** Records a replay of a dead letter; returns how many it has had, or -1 when it is gone. */
     public long recordReplay(String id, Map<String, Object> replay) {
         Id at = Id.parse(id).orElseThrow(() -> new IllegalArgumentException("not a dead-letter id: " + id));
-        String flow = at.flow().id();
+        String flow = at.flow();
         Long count = redis.execute((RedisCallback<Long>) connection -> connection.scriptingCommands().eval(RECORD_REPLAY,
                 ReturnType.INTEGER, 2, bytes(stream(flow)), bytes(replays(flow)), bytes(at.entry()), json(replay)));
         return count == null ? -1 : count;
@@ -154,14 +156,14 @@ public class DeadLetterStore {
         if (parsed.isEmpty()) {
             return false;
         }
-        String flow = parsed.get().flow().id();
+        String flow = parsed.get().flow();
         Long removed = redis.execute((RedisCallback<Long>) connection -> connection.scriptingCommands().eval(DISCARD,
                 ReturnType.INTEGER, 3, bytes(stream(flow)), bytes(reasons(flow)), bytes(replays(flow)), bytes(parsed.get().entry())));
         return removed != null && removed == 1;
     }
 
-    public Summary summary(DeadLetterFlow flow) {
-        String id = flow.id();
+    public Summary summary(String flow) {
+        String id = flow;
         Long count = redis.execute((RedisCallback<Long>) connection -> connection.streamCommands().xLen(bytes(stream(id))));
         Map<String, Long> byReason = new java.util.TreeMap<>();
         redis.opsForHash().entries(reasons(id)).forEach((reason, n) -> byReason.put(reason.toString(), Long.parseLong(n.toString())));
@@ -169,19 +171,19 @@ public class DeadLetterStore {
         return new Summary(id, count == null ? 0 : count, byReason, dropped == null ? 0 : Long.parseLong(dropped));
     }
 
-    public long stored(DeadLetterFlow flow) {
-        Long count = redis.execute((RedisCallback<Long>) connection -> connection.streamCommands().xLen(bytes(stream(flow.id()))));
+    public long stored(String flow) {
+        Long count = redis.execute((RedisCallback<Long>) connection -> connection.streamCommands().xLen(bytes(stream(flow))));
         return count == null ? 0 : count;
     }
 
-    private List<DeadLetter> newest(DeadLetterFlow flow, String reason, int wanted, String upper) {
+    private List<DeadLetter> newest(String flow, String reason, int wanted, String upper) {
         List<DeadLetter> found = new ArrayList<>();
         String bound = upper;
         while (found.size() < wanted) {
             String from = bound;
             int step = reason == null ? wanted - found.size() : SCAN_STEP;
             List<ByteRecord> records = redis.execute((RedisCallback<List<ByteRecord>>) connection -> connection.streamCommands()
-                    .xRevRange(bytes(stream(flow.id())), range(from), Limit.limit().count(step)));
+                    .xRevRange(bytes(stream(flow)), range(from), Limit.limit().count(step)));
             if (records == null || records.isEmpty()) {
                 break;
             }
@@ -208,12 +210,12 @@ public class DeadLetterStore {
                 : Range.of(Range.Bound.unbounded(), Range.Bound.inclusive(upper));
     }
 
-    private Map<String, List<Map<String, Object>>> replaysOf(DeadLetterFlow flow, List<String> entries) {
+    private Map<String, List<Map<String, Object>>> replaysOf(String flow, List<String> entries) {
         Map<String, List<Map<String, Object>>> byEntry = new LinkedHashMap<>();
         if (entries.isEmpty()) {
             return byEntry;
         }
-        List<Object> values = redis.opsForHash().multiGet(replays(flow.id()), List.copyOf(entries));
+        List<Object> values = redis.opsForHash().multiGet(replays(flow), List.copyOf(entries));
         for (int i = 0; i < entries.size(); i++) {
             Object value = values.get(i);
             if (value != null) {
@@ -227,7 +229,7 @@ public class DeadLetterStore {
         return byEntry;
     }
 
-    private static DeadLetter toDeadLetter(DeadLetterFlow flow, ByteRecord record, Map<String, List<Map<String, Object>>> replays) {
+    private static DeadLetter toDeadLetter(String flow, ByteRecord record, Map<String, List<Map<String, Object>>> replays) {
         Map<String, byte[]> fields = new LinkedHashMap<>();
         record.getValue().forEach((name, value) -> fields.put(text(name), value));
         String entry = record.getId().getValue();
@@ -238,7 +240,7 @@ public class DeadLetterStore {
             throw new IllegalStateException("the source of dead letter " + entry + " is not JSON", e);
         }
         String traceId = text(fields.get("traceId"));
-        return new DeadLetter(flow.id() + "." + entry, flow, text(fields.get("reason")), text(fields.get("message")), source,
+        return new DeadLetter(flow + "." + entry, flow, text(fields.get("broker")), text(fields.get("reason")), text(fields.get("message")), source,
                 text(fields.get("failedAt")), traceId == null || traceId.isEmpty() ? null : traceId,
                 fields.getOrDefault("body", new byte[0]), "true".equals(text(fields.get("bodyCut"))),
                 replays.getOrDefault(entry, List.of()));
@@ -252,10 +254,10 @@ public class DeadLetterStore {
             .comparing((DeadLetter letter) -> Id.parse(letter.id()).orElseThrow(), Id.ORDER).reversed();
 
     /** An item id, {@code {flow}.{millis}-{sequence}}. */
-    record Id(DeadLetterFlow flow, long millis, long sequence) {
+    record Id(String flow, long millis, long sequence) {
 
         static final Comparator<Id> ORDER = Comparator.comparingLong(Id::millis).thenComparingLong(Id::sequence)
-                .thenComparing(id -> id.flow().id());
+                .thenComparing(Id::flow);
 
         String entry() {
             return millis + "-" + sequence;
@@ -270,11 +272,14 @@ public class DeadLetterStore {
             if (dot < 1 || dash < dot + 2 || dash == text.length() - 1) {
                 return Optional.empty();
             }
-            Optional<DeadLetterFlow> flow = DeadLetterFlow.named(text.substring(0, dot));
+            String flow = text.substring(0, dot);
+            if (!Flows.NAME.matcher(flow).matches()) {
+                return Optional.empty();
+            }
             try {
                 long millis = Long.parseLong(text.substring(dot + 1, dash));
                 long sequence = Long.parseLong(text.substring(dash + 1));
-                return millis < 0 || sequence < 0 ? Optional.empty() : flow.map(f -> new Id(f, millis, sequence));
+                return millis < 0 || sequence < 0 ? Optional.empty() : Optional.of(new Id(flow, millis, sequence));
             } catch (NumberFormatException e) {
                 return Optional.empty();
             }

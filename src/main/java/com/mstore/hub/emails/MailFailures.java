@@ -24,7 +24,7 @@ public final class MailFailures {
         throw caught;
     }
 
-    static Integer smtpReplyCode(Throwable error) {
+    public static Integer smtpReplyCode(Throwable error) {
         for (Throwable t = error; t != null; t = next(t)) {
             if (t instanceof SMTPAddressFailedException address) {
                 return address.getReturnCode();

@@ -1,30 +1,43 @@
 package com.mstore.hub.emails;
 
+import java.io.File;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
-import com.github.mustachejava.MustacheFactory;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.mail.MailConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Renders the mail of the job in property {@code job} from its Mustache templates,
- * {@code templates/{type}.subject|txt|html.mustache}: the subject and recipient as headers, the
- * text part as camel-mail's alternative body, the HTML part as the body. The text and subject
- * templates use triple braces (values as they are), the HTML one double braces (HTML-escaped).
+ * {@code {type}.subject|txt|html.mustache} in {@code mstore.templates.directory}: the subject and
+ * recipient as headers, the text part as camel-mail's alternative body, the HTML part as the body.
+ * The text and subject templates use triple braces (values as they are), the HTML one double braces
+ * (HTML-escaped). Each template is read when first used; an edited one replaces it ({@link #reload})
+ * only if it compiles, otherwise the last good version stays.
  *
  * <p>Why not three camel-mustache steps: each is a dynamic endpoint look-up, a copy of the exchange
  * and its events, about a tenth of a mail's CPU in all (measured); the same mustache.java renders here.
  */
 public class MailRenderer implements Processor {
 
-    private final MustacheFactory mustache = new DefaultMustacheFactory("templates");
+    private static final Logger LOG = LoggerFactory.getLogger(MailRenderer.class);
+    public static final String SUFFIX = ".mustache";
+
+    private final Path directory;
     private final Map<String, Mustache> compiled = new ConcurrentHashMap<>();
+
+    public MailRenderer(String directory) {
+        this.directory = Path.of(directory);
+    }
 
     @Override
     public void process(Exchange exchange) {
@@ -39,11 +52,30 @@ public class MailRenderer implements Processor {
         mail.setBody(render(job.type(), "html", scope));
     }
 
+    /** Compiles an edited template file: used from now on if it compiles, otherwise this throws why and the last one stays. */
+    public void reload(Path file) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(SUFFIX)) {
+            return;
+        }
+        String template = name.substring(0, name.length() - SUFFIX.length());
+        compiled.put(template, compile(template));
+        LOG.info("Mail template {} reloaded", name);
+    }
+
     private String render(String type, String part, Map<String, Object> scope) {
-        Mustache template = compiled.computeIfAbsent(type + "." + part,
-                name -> mustache.compile(name + ".mustache"));
+        Mustache template = compiled.computeIfAbsent(type + "." + part, this::compile);
         StringWriter out = new StringWriter();
         template.execute(out, scope);
         return out.toString();
+    }
+
+    /** A fresh factory each time: DefaultMustacheFactory keeps what it compiled, an edit would not be read. */
+    private Mustache compile(String template) {
+        Path file = directory.resolve(template + SUFFIX);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no mail template " + file);
+        }
+        return new DefaultMustacheFactory(new File(directory.toString())).compile(template + SUFFIX);
     }
 }

@@ -3,6 +3,7 @@ package com.mstore.hub.errors;
 import java.time.Instant;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.mstore.hub.brokers.Brokers;
 import com.mstore.hub.tracing.TraceContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -19,7 +20,7 @@ public final class FailureHeaders {
     public static final String REASON = "mstore-error-reason";
     public static final String MESSAGE = "mstore-error-message";
     public static final String FAILED_AT = "mstore-failed-at";
-    /** Where a dead letter came from: Kafka topic, partition and offset (CONTRACTS.md section 1). */
+    /** Where a dead letter came from: Kafka topic, partition and offset (CONTRACTS.md section 1), or MQTT topic. */
     public static final String SOURCE_TOPIC = "mstore-source-topic";
     public static final String SOURCE_PARTITION = "mstore-source-partition";
     public static final String SOURCE_OFFSET = "mstore-source-offset";
@@ -31,23 +32,30 @@ public final class FailureHeaders {
 
     /**
      * The headers every dead letter carries, whatever its broker: why ({@code mstore-error-*},
-     * {@code mstore-failed-at}), in which flow and trace, and from where ({@link SourceHeaders}).
+     * {@code mstore-failed-at}), in which flow and trace, and from where (the {@code mstore-source-*}
+     * headers of the broker it was received from).
+     *
+     * @throws IllegalStateException when the route that received the message names no flow (its
+     *                               route group): there is no dead-letter route to send it to
      */
     public void stamp(Exchange exchange) {
+        String flow = flowOf(exchange);
+        if (flow == null) {
+            throw new IllegalStateException("route " + exchange.getFromRouteId() + " names no flow (its route group), so its"
+                    + " failed messages have no dead-letter route: give it the group of its flow file");
+        }
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Message message = exchange.getMessage();
         message.setHeader(REASON, reasonOf(error));
         message.setHeader(MESSAGE, messageOf(error));
         message.setHeader(FAILED_AT, Instant.now().toString());
-        String flow = flowOf(exchange);
-        if (flow != null) {
-            message.setHeader(FLOW, flow);
-        }
+        message.setHeader(FLOW, flow);
         String traceId = TraceContext.traceId(exchange);
         if (traceId != null) {
             message.setHeader(TRACE_ID, traceId);
         }
-        SourceHeaders.of(exchange).forEach(message::setHeader);
+        Brokers.owning(exchange.getContext(), exchange.getFromEndpoint())
+                .ifPresent(broker -> broker.sourceHeaders(exchange).forEach(message::setHeader));
     }
 
     /** The route group of the route that received the message (a step it called may have failed instead). */

@@ -1,5 +1,7 @@
 package com.mstore.hub.health;
 
+import com.mstore.hub.brokers.BrokerProbe;
+import com.mstore.hub.brokers.ProbedConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +31,11 @@ public class BrokerHealth implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         Settings settings = Settings.of(context);
-        List<BrokerProbe> probes = BrokerProbes.of(context);
-        Duration timeout = BrokerProbes.timeout(settings);
+        // every connection's package binds it; building its probe checks that its address is well
+        // formed, so a malformed one stops start-up with the name of its setting
+        List<BrokerProbe> probes = context.getRegistry().findByType(ProbedConnection.class).stream()
+                .map(ProbedConnection::probe).sorted(java.util.Comparator.comparing(BrokerProbe::broker)).toList();
+        Duration timeout = Duration.ofMillis(settings.getInt("mstore.startup.broker-timeout-ms"));
 
         HealthCheckRegistry registry = HealthCheckRegistry.get(context);
         for (BrokerProbe probe : probes) {

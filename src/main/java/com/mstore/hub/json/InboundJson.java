@@ -56,55 +56,67 @@ public final class InboundJson {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
-    /** The strict parsing above, for other JSON the hub is sent (an API request body, say). */
+    /** The strict parsing above, for other JSON the hub is sent (an API request body, say) and for schemas. */
     public static com.fasterxml.jackson.databind.ObjectReader strictReader() {
         return MAPPER.reader();
     }
 
-    /** A payload kind's schema: its validator, and its field names by their folded spelling. */
-    private record Schema(JsonSchema validator, Map<String, String> fieldsByFoldedName) {
-    }
-
-    private static final Map<String, Schema> SCHEMAS = new ConcurrentHashMap<>();
-
     /**
      * One payload kind's intake as a route step: the body becomes the canonical JSON tree that passed
-     * the schema {@code schemas/<schema>.schema.json}, or the message is rejected with its reason.
-     * A processor, so the hot path binds no bean parameters by reflection.
+     * the schema file {@code <schema>.schema.json} of {@link PayloadSchemas}, or the message is
+     * rejected with its reason. A processor, so the hot path binds no bean parameters by reflection.
      */
     public static final class Intake implements Processor {
+        private PayloadSchemas schemas;
         private String schema;
         private int maxBytes;
-        private boolean asText;
+        private String bodyAs = "tree";
 
         public Intake() {
         }
 
-        public Intake(String schema, int maxBytes) {
+        public Intake(PayloadSchemas schemas, String schema, int maxBytes) {
+            this.schemas = schemas;
             this.schema = schema;
             this.maxBytes = maxBytes;
+        }
+
+        public void setSchemas(PayloadSchemas schemas) {
+            this.schemas = schemas;
         }
 
         public void setSchema(String schema) {
             this.schema = schema;
         }
 
+        /** Fails the route that uses this step while it is built when its schema cannot be read (a missing or broken file). */
+        public void checkSchema() {
+            schemas.get(schema);
+        }
+
         public void setMaxBytes(int maxBytes) {
             this.maxBytes = maxBytes;
         }
 
-        /** "tree" (a Jackson tree) or "text" (its compact JSON text, for steps that take a string). */
+        /**
+         * "tree" (a Jackson tree, for Java steps), "text" (its compact JSON text, for steps that take a
+         * string) or "map" (a Map, for steps that read fields with Camel's simple language, ${body[branchId]}).
+         */
         public void setBodyAs(String bodyAs) {
-            if (!"tree".equals(bodyAs) && !"text".equals(bodyAs)) {
-                throw new IllegalArgumentException("bodyAs is tree or text, not " + bodyAs);
+            if (!List.of("tree", "text", "map").contains(bodyAs)) {
+                throw new IllegalArgumentException("bodyAs is tree, text or map, not " + bodyAs);
             }
-            this.asText = "text".equals(bodyAs);
+            this.bodyAs = bodyAs;
         }
 
         @Override
         public void process(Exchange exchange) {
-            JsonNode tree = read(exchange.getMessage().getBody(), schema, maxBytes);
-            exchange.getMessage().setBody(asText ? tree.toString() : tree);
+            JsonNode tree = read(exchange.getMessage().getBody(), schemas.get(schema), maxBytes);
+            exchange.getMessage().setBody(switch (bodyAs) {
+                case "text" -> tree.toString();
+                case "map" -> MAPPER.convertValue(tree, Map.class);
+                default -> tree;
+            });
         }
     }
 
@@ -115,10 +127,9 @@ public final class InboundJson {
      * @throws RejectedMessageException with reason {@code invalid-payload} when the schema refuses
      *                                  it, or the reasons of {@link #canonical}
      */
-    public static JsonNode read(Object body, String schema, int maxBytes) {
-        Schema loaded = schemaOf(schema);
-        JsonNode tree = canonicalTree(body, loaded, maxBytes);
-        Set<ValidationMessage> errors = loaded.validator().validate(tree);
+    public static JsonNode read(Object body, PayloadSchema schema, int maxBytes) {
+        JsonNode tree = canonicalTree(body, schema, maxBytes);
+        Set<ValidationMessage> errors = schema.validator().validate(tree);
         if (!errors.isEmpty()) {
             throw new RejectedMessageException("invalid-payload", "payload does not match its schema: "
                     + errors.stream().map(Object::toString).sorted().collect(Collectors.joining("; ")));
@@ -126,22 +137,7 @@ public final class InboundJson {
         return tree;
     }
 
-    /**
-     * The canonical JSON text of a payload.
-     *
-     * @param schema the payload's schema, {@code schemas/<schema>.schema.json} on the classpath: a
-     *               field that matches one of its property names, ignoring case and underscores,
-     *               takes that spelling
-     */
-    public String canonical(Object body, String schema, int maxBytes) {
-        return canonicalTree(body, schemaOf(schema), maxBytes).toString();
-    }
-
-    private static Schema schemaOf(String schema) {
-        return SCHEMAS.computeIfAbsent(schema, InboundJson::loadSchema);
-    }
-
-    private static JsonNode canonicalTree(Object body, Schema schema, int maxBytes) {
+    private static JsonNode canonicalTree(Object body, PayloadSchema schema, int maxBytes) {
         byte[] bytes = bytesOf(body);
         if (bytes.length == 0) {
             throw new RejectedMessageException("empty-body", "the message body is empty");
@@ -192,7 +188,7 @@ public final class InboundJson {
         return knownFields.getOrDefault(fold(name), name);
     }
 
-    private static String fold(String name) {
+    static String fold(String name) {
         return name.replace("_", "").toLowerCase(java.util.Locale.ROOT);
     }
 
@@ -219,49 +215,5 @@ public final class InboundJson {
             return bytes;
         }
         return body.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * The schema as camel-json-validator loads it (its own draft, or 2019-09 when it names none), and
-     * the property names it declares, nested objects and array items included.
-     */
-    private static Schema loadSchema(String schema) {
-        String resource = "schemas/" + schema + ".schema.json";
-        try (InputStream in = InboundJson.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no schema on the classpath at " + resource);
-            }
-            JsonNode node = MAPPER.readTree(in);
-            SpecVersion.VersionFlag version;
-            try {
-                version = SpecVersionDetector.detect(node);
-            } catch (JsonSchemaException unnamed) {
-                version = SpecVersion.VersionFlag.V201909;
-            }
-            JsonSchema validator = JsonSchemaFactory.getInstance(version).getSchema(java.net.URI.create("classpath:" + resource), node,
-                    new SchemaValidatorsConfig());
-            List<String> names = new ArrayList<>();
-            collect(node, names);
-            Map<String, String> byFolded = new java.util.HashMap<>();
-            // the first declared spelling wins, should two names fold alike
-            names.forEach(name -> byFolded.putIfAbsent(fold(name), name));
-            return new Schema(validator, Map.copyOf(byFolded));
-        } catch (java.io.IOException e) {
-            throw new UncheckedIOException("cannot read " + resource, e);
-        }
-    }
-
-    private static void collect(JsonNode schema, List<String> names) {
-        JsonNode properties = schema.get("properties");
-        if (properties != null) {
-            properties.fields().forEachRemaining(p -> {
-                names.add(p.getKey());
-                collect(p.getValue(), names);
-            });
-        }
-        JsonNode items = schema.get("items");
-        if (items != null) {
-            collect(items, names);
-        }
     }
 }

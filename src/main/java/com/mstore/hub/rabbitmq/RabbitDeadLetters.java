@@ -53,6 +53,11 @@ public class RabbitDeadLetters {
         this.longestWait = Duration.ofMillis(millis);
     }
 
+    /** Declares the dead-letter queue unless it exists (the kamelet's init method), so its dead letters have somewhere to go. */
+    public void declareDeadLetterQueue() {
+        publisher.declareIfAbsent(deadLetterQueue, java.util.Map.of());
+    }
+
     /** The message in the body (as received) to the dead-letter queue, with the mstore-* headers already stamped. */
     public void deadLetter(Exchange exchange) {
         publisher.publish(deadLetterQueue, asReceived(exchange.getMessage()));

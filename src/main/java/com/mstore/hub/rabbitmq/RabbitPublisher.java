@@ -94,4 +94,28 @@ public class RabbitPublisher {
             }
         }
     }
+
+    /**
+     * Declares a durable queue with these arguments unless it exists. A queue that exists is left
+     * exactly as it is: redeclaring it with other arguments would be refused (PRECONDITION_FAILED).
+     * A broker that cannot be reached is logged and left to whoever reaches it first.
+     */
+    public void declareIfAbsent(String queue, java.util.Map<String, Object> arguments) {
+        try {
+            template.execute(channel -> {
+                try {
+                    channel.queueDeclarePassive(queue);
+                    LOG.info("RabbitMQ queue {} exists: used as declared", queue);
+                } catch (java.io.IOException absent) {
+                    // a failed passive declare closes the channel: declare on a fresh one
+                    template.execute(fresh -> fresh.queueDeclare(queue, true, false, false, arguments));
+                    LOG.info("RabbitMQ queue {} declared (durable, {})", queue, arguments);
+                }
+                return null;
+            });
+        } catch (AmqpException unreachable) {
+            LOG.warn("RabbitMQ queue {} could not be checked or declared ({}): whoever reaches RabbitMQ first declares it",
+                    queue, unreachable.getMessage());
+        }
+    }
 }

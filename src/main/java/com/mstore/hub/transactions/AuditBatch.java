@@ -8,8 +8,11 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mstore.hub.deadletters.DeadLetterCapture;
 import com.mstore.hub.errors.RejectedMessageException;
 import com.mstore.hub.json.InboundJson;
+import com.mstore.hub.json.PayloadSchema;
+import com.mstore.hub.json.PayloadSchemas;
 import com.mstore.hub.kafka.KafkaPoll;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -93,19 +96,22 @@ public final class AuditBatch {
      * as every flow's dead letters do: see {@link #refusedMessages()}.
      */
     public static final class Intake implements Processor {
+        private final PayloadSchemas schemas;
         private final String schema;
         private final int maxBytes;
 
-        public Intake(String schema, int maxBytes) {
+        public Intake(PayloadSchemas schemas, String schema, int maxBytes) {
+            this.schemas = schemas;
             this.schema = schema;
             this.maxBytes = maxBytes;
         }
 
         @Override
         public void process(Exchange exchange) {
+            PayloadSchema transaction = schemas.get(schema);
             for (Entry entry : exchange.getProperty(PROPERTY, AuditBatch.class).entries) {
                 try {
-                    entry.canonical = (ObjectNode) InboundJson.read(entry.record().value(), schema, maxBytes);
+                    entry.canonical = (ObjectNode) InboundJson.read(entry.record().value(), transaction, maxBytes);
                     entry.transaction = Transaction.fromJson(entry.canonical);
                     entry.outcome = Outcome.AUDIT;
                 } catch (RejectedMessageException | JacksonException refused) {
@@ -144,6 +150,8 @@ public final class AuditBatch {
         });
         entry.failure = Map.copyOf(failure);
         entry.outcome = Outcome.DEAD_LETTER;
+        // kept for the dead-letter API once the batch's transaction has committed it
+        exchange.setProperty(DeadLetterCapture.KEPT_WHEN_COMMITTED, true);
     }
 
     private static Entry refusedEntryOf(Exchange exchange) {

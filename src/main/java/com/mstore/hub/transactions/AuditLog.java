@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mstore.hub.deadletters.DeadLetterCapture;
 import com.mstore.hub.errors.FailureHeaders;
 import com.mstore.hub.errors.ReadAgainException;
 import com.mstore.hub.kafka.KafkaPoll;
@@ -167,8 +168,10 @@ public class AuditLog implements AutoCloseable, CamelContextAware {
             }
         }
         inTransaction(batch.poll(), records, 0, List.of());
-        // the shared dead-letter route counts each record of the batch
+        // the shared dead-letter route counts each record of the batch; they are kept for the
+        // dead-letter API once read back from the topic
         exchange.setProperty("mstoreDeadLetterCount", records.size());
+        exchange.setProperty(DeadLetterCapture.KEPT_WHEN_COMMITTED, true);
     }
 
     private ProducerRecord<String, byte[]> auditRecord(AuditBatch.Entry entry, Map<String, String> traceHeaders) {
@@ -369,7 +372,7 @@ public class AuditLog implements AutoCloseable, CamelContextAware {
     private static Map<String, String> mstoreHeaders(Exchange exchange) {
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         exchange.getMessage().getHeaders().forEach((name, value) -> {
-            if (name.startsWith("mstore-error-") || name.equals(FailureHeaders.FAILED_AT)) {
+            if (name.startsWith("mstore-error-") || name.equals(FailureHeaders.FAILED_AT) || name.equals(FailureHeaders.FLOW)) {
                 if (value != null) {
                     headers.put(name, value.toString());
                 }

@@ -40,7 +40,7 @@ final class CacheInvalidationFlow implements Flow {
 
     @Override
     public Map<String, String> hubSettings() {
-        return Map.of("mstore.cache.invalidate-channel", channel(true));
+        return Map.of("mstore.cache-invalidation.invalidate-channel", channel(true));
     }
 
     @Override

@@ -52,7 +52,7 @@ final class EmailJobsFlow implements Flow {
         publisher.confirmSelect();
         // the baseline's queue as the hub declares its own: durable, with priorities
         publisher.queueDeclare(queue(false), true, false, false, Map.of("x-max-priority", 9));
-        DefaultMustacheFactory mustache = new DefaultMustacheFactory("templates");
+        DefaultMustacheFactory mustache = new DefaultMustacheFactory(new java.io.File("templates"));
         templates = Map.of("subject", mustache.compile("transaction_receipt.subject.mustache"),
                 "txt", mustache.compile("transaction_receipt.txt.mustache"),
                 "html", mustache.compile("transaction_receipt.html.mustache"));

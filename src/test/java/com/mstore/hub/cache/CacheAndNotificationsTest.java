@@ -32,7 +32,7 @@ class CacheAndNotificationsTest {
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, String> settings = TestBrokers.hubSettings();
-    private final String channel = settings.get("mstore.cache.invalidate-channel");
+    private final String channel = settings.get("mstore.cache-invalidation.invalidate-channel");
     private Jedis redis;
 
     @BeforeEach

@@ -3,7 +3,6 @@ package com.mstore.hub.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mstore.hub.testing.HeadlessChromium;
 import com.mstore.hub.testing.KafkaClient;
 import com.mstore.hub.testing.RunningHub;
 import com.mstore.hub.testing.TestBrokers;
@@ -21,9 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * /console in a real headless Chromium (Debian's chromium and chromedriver): an operator with the
@@ -51,7 +48,7 @@ class ConsoleBrowserTest {
         settings.put("mstore.emails.worker-enabled", "false");
         hub = RunningHub.startWith(settings);
         kafka = new KafkaClient(settings.get("mstore.kafka.brokers"));
-        browser = headlessChromium(profile);
+        browser = HeadlessChromium.start(profile);
     }
 
     @AfterEach
@@ -109,17 +106,5 @@ class ConsoleBrowserTest {
 
     private WebElement flowRow(String flow) {
         return browser.findElement(By.cssSelector("#flows tr[data-flow='" + flow + "']"));
-    }
-
-    /** Debian's chromium through its own chromedriver, with the flags that work on these machines. */
-    private static WebDriver headlessChromium(Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
     }
 }

@@ -38,7 +38,7 @@ class DeadLetterLimitsTest {
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final Map<String, String> SETTINGS = TestBrokers.hubSettings();
     private static final String ORDERS_CREATED = SETTINGS.get("mstore.orders.created-subject");
-    private static final String CACHE_CHANNEL = SETTINGS.get("mstore.cache.invalidate-channel");
+    private static final String CACHE_CHANNEL = SETTINGS.get("mstore.cache-invalidation.invalidate-channel");
 
     private static NatsServer natsServer;
     private static RunningHub hub;

@@ -50,7 +50,7 @@ class DeadLetterReplayTest {
     private static final String AUDIT_TOPIC = settings.get("mstore.transactions.audit-topic");
     private static final String DLQ_TOPIC = settings.get("mstore.transactions.dlq-topic");
     private static final String GROUP = settings.get("mstore.transactions.consumer-group");
-    private static final String CACHE_CHANNEL = settings.get("mstore.cache.invalidate-channel");
+    private static final String CACHE_CHANNEL = settings.get("mstore.cache-invalidation.invalidate-channel");
     private static final String ORDERS_CREATED = settings.get("mstore.orders.created-subject");
     private static final String STORE = "mstore:dead-letters:test-" + RUN;
     private static final String EMAIL_QUEUE = settings.get("mstore.emails.queue");

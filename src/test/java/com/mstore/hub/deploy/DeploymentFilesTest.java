@@ -57,10 +57,19 @@ class DeploymentFilesTest {
         assertThat(grace).isGreaterThanOrEqualTo(drain + kafkaClose + 10);
         assertThat(defaults.getProperty("camel.component.kafka.shutdown-timeout")).isEqualTo("{{mstore.kafka.close-timeout-ms}}");
 
-        // the route files are read from routes/ under the working directory the image runs in
-        assertThat(defaults.getProperty("camel.main.routes-include-pattern")).contains("file:routes/");
+        // each directory of the flows' files is read under the working directory the image runs in,
+        // copied there by the image and mounted there from a ConfigMap
         String workdir = dockerfileWorkdir();
-        assertThat(container.path("volumeMounts").get(0).path("mountPath").asText()).isEqualTo(workdir + "/routes");
+        String dockerfile = Files.readString(Path.of("docker/Dockerfile"));
+        List<String> mounts = new ArrayList<>();
+        container.path("volumeMounts").forEach(mount -> mounts.add(mount.path("mountPath").asText()));
+        for (String files : List.of("routes", "kamelets", "schemas", "templates")) {
+            String directory = defaults.getProperty("mstore." + files + ".directory").trim();
+            assertThat(directory).isEqualTo(files);
+            assertThat(dockerfile).contains("COPY " + files + " " + directory);
+            assertThat(mounts).contains(workdir + "/" + directory);
+        }
+        assertThat(defaults.getProperty("camel.main.routes-include-pattern")).contains("file:{{mstore.routes.directory}}/");
 
         JsonNode service = YAML.readTree(K8S.resolve("service.yaml").toFile());
         assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText())

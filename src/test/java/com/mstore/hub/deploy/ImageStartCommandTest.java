@@ -46,6 +46,6 @@ class ImageStartCommandTest {
         assertThat(hub.exitValue()).as(Files.readString(log)).isZero();
         assertThat(Files.readString(log)).contains("Routes startup").doesNotContain("ClassNotFoundException")
                 // the routes/*.java the build step compiled, loaded without javac
-                .contains("Java DSL routes [OrderService] loaded as compiled earlier");
+                .contains("Java DSL routes [Orders] loaded as compiled earlier");
     }
 }

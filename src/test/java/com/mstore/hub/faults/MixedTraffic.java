@@ -231,7 +231,7 @@ final class MixedTraffic implements AutoCloseable {
             String key = "cache:fault:" + run + ":" + next.getAndIncrement();
             try (Jedis redis = new Jedis(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")))) {
                 redis.set(key, "stale");
-                redis.publish(settings.get("mstore.cache.invalidate-channel"), "{\"key\": \"" + key + "\"}");
+                redis.publish(settings.get("mstore.cache-invalidation.invalidate-channel"), "{\"key\": \"" + key + "\"}");
                 invalidatedKeys.put(key, System.currentTimeMillis());
             } catch (Exception notTaken) {
                 // Redis is away: the backend has nothing to invalidate against either

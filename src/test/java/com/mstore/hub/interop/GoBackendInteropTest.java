@@ -74,7 +74,7 @@ class GoBackendInteropTest {
                         Map.entry("EMAIL_QUEUE", settings.get("mstore.emails.queue")),
                         Map.entry("MQTT_URL", settings.get("mstore.mqtt.server-uri")),
                         Map.entry("REDIS_ADDR", settings.get("mstore.redis.host") + ":" + settings.get("mstore.redis.port")),
-                        Map.entry("CACHE_CHANNEL", settings.get("mstore.cache.invalidate-channel"))));
+                        Map.entry("CACHE_CHANNEL", settings.get("mstore.cache-invalidation.invalidate-channel"))));
                 Process process = backend.start();
                 assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("the Go backend finished").isTrue();
                 assertThat(process.exitValue()).as(Files.readString(errors)).isZero();

@@ -1,5 +1,6 @@
 package com.mstore.hub.metrics;
 
+import com.mstore.hub.flows.FlowSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Counter;

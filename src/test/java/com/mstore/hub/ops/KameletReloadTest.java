@@ -51,10 +51,9 @@ class KameletReloadTest {
                               prefix: "answer"
                 """);
         Map<String, String> settings = TestBrokers.hubSettings();
-        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml,file:" + routes + "/*.java");
+        settings.put("mstore.routes.directory", routes.toString());
+        settings.put("mstore.kamelets.directory", kamelets.toString());
         settings.put("camel.main.routes-reload-enabled", "true");
-        settings.put("camel.main.routes-reload-directory", routes.toString());
-        settings.put("camel.component.kamelet.location", "file:" + kamelets);
 
         try (RunningHub hub = RunningHub.startWith(settings)) {
             assertThat(ask(hub)).isEqualTo("answer: first");

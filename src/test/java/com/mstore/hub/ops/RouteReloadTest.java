@@ -40,10 +40,8 @@ class RouteReloadTest {
             }
         }
         Map<String, String> settings = TestBrokers.hubSettings();
-        settings.put("camel.main.routes-include-pattern",
-                "file:" + routes + "/*.camel.yaml,file:" + routes + "/*.java");
+        settings.put("mstore.routes.directory", routes.toString());
         settings.put("camel.main.routes-reload-enabled", "true");
-        settings.put("camel.main.routes-reload-directory", routes.toString());
 
         try (RunningHub hub = RunningHub.startWith(settings)) {
             write("reload-probe.camel.yaml", probeRoute("first"));

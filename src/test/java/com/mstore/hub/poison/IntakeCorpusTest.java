@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -12,6 +13,8 @@ import java.util.stream.Stream;
 
 import com.mstore.hub.errors.RejectedMessageException;
 import com.mstore.hub.json.InboundJson;
+import com.mstore.hub.json.PayloadSchema;
+import com.mstore.hub.json.PayloadSchemas;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,13 +30,14 @@ class IntakeCorpusTest {
     /** The reasons only the intake gives. */
     private static final Set<String> PARSING = Set.of("empty-body", "too-large", "not-json", "ambiguous-field");
     private static final Properties DEFAULTS = defaults();
+    private static final PayloadSchemas SCHEMAS = new PayloadSchemas(Path.of(DEFAULTS.getProperty("mstore.schemas.directory").trim()));
 
     /** Each corpus file's payload kind (its schema) and the setting of its size limit; order.get's replies are text, not reasons. */
     private static final Map<String, String[]> FLOWS = Map.of(
             "transactions", new String[] {"transaction", "mstore.transactions.max-payload-bytes"},
             "email-jobs", new String[] {"email-job", "mstore.emails.max-payload-bytes"},
             "device-status", new String[] {"device-status", "mstore.devices.max-payload-bytes"},
-            "cache-invalidation", new String[] {"cache-invalidation", "mstore.cache.max-payload-bytes"},
+            "cache-invalidation", new String[] {"cache-invalidation", "mstore.cache-invalidation.max-payload-bytes"},
             "user-notifications", new String[] {"user-notification", "mstore.notifications.max-payload-bytes"},
             "order-events", new String[] {"order", "mstore.orders.max-payload-bytes"});
 
@@ -45,7 +49,7 @@ class IntakeCorpusTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("cases")
     void eachCaseIsRefusedByTheStepItNames(String flow, PoisonCorpus.Case bad) {
-        String schema = schemaOf(flow, bad);
+        PayloadSchema schema = SCHEMAS.get(schemaOf(flow, bad));
         int maxBytes = Integer.parseInt(DEFAULTS.getProperty(FLOWS.get(flow)[1]).trim());
         if (PARSING.contains(bad.reason())) {
             assertThatThrownBy(() -> InboundJson.read(bad.body(), schema, maxBytes))

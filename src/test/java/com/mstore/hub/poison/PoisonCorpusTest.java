@@ -219,11 +219,11 @@ class PoisonCorpusTest {
             for (int i = 0; i < corpus.size(); i++) {
                 PoisonCorpus.Case bad = corpus.get(i);
                 double before = deadLetters("cache-invalidation", bad.reason());
-                redis.publish(settings.get("mstore.cache.invalidate-channel").getBytes(StandardCharsets.UTF_8), bad.body());
+                redis.publish(settings.get("mstore.cache-invalidation.invalidate-channel").getBytes(StandardCharsets.UTF_8), bad.body());
                 await(bad.name()).atMost(PATIENCE).until(() -> deadLetters("cache-invalidation", bad.reason()) == before + 1);
                 String key = "cache:poison-good:" + run + ":" + i;
                 redis.set(key, "stale");
-                redis.publish(settings.get("mstore.cache.invalidate-channel"), "{\"key\": \"" + key + "\"}");
+                redis.publish(settings.get("mstore.cache-invalidation.invalidate-channel"), "{\"key\": \"" + key + "\"}");
                 await().atMost(PATIENCE).until(() -> !redis.exists(key));
             }
             outsideThePrefix.forEach(key -> assertThat(redis.exists(key)).as(key).isTrue());
@@ -293,7 +293,7 @@ class PoisonCorpusTest {
             expected++;
         }
         for (PoisonCorpus.Case bad : PoisonCorpus.load("cache-invalidation", names)) {
-            redis.publish(settings.get("mstore.cache.invalidate-channel").getBytes(StandardCharsets.UTF_8), bad.body());
+            redis.publish(settings.get("mstore.cache-invalidation.invalidate-channel").getBytes(StandardCharsets.UTF_8), bad.body());
             expected++;
         }
         for (PoisonCorpus.Case bad : PoisonCorpus.load("user-notifications", names)) {

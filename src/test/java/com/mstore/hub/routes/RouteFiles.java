@@ -205,8 +205,7 @@ public final class RouteFiles {
      */
     public static Main loadWithoutStarting(Path routesDirectory, Map<String, String> settings) {
         Main main = HubApplication.newMain();
-        main.addOverrideProperty("camel.main.routes-include-pattern",
-                "file:" + routesDirectory + "/*.camel.yaml,file:" + routesDirectory + "/*.java");
+        main.addOverrideProperty("mstore.routes.directory", routesDirectory.toString());
         main.addOverrideProperty("camel.main.auto-startup", "false");
         // the supervising route controller would start (and retry) routes regardless of auto-startup
         main.addOverrideProperty("camel.routecontroller.enabled", "false");
@@ -216,6 +215,54 @@ public final class RouteFiles {
         settings.forEach(main::addOverrideProperty);
         main.start();
         return main;
+    }
+
+    /**
+     * Where the flow files break the hub's conventions (application.properties, routes): each file
+     * of routes/ is one flow, every route of it in the flow's group, the file named after the flow
+     * ({@code <flow>.camel.yaml}, or the flow in UpperCamelCase {@code .java}); a flow whose routes
+     * dead-letter through the shared error handling has its route from {@code direct:<flow>-dead-letter}.
+     */
+    public static List<String> flowProblems(CamelContext context, Path routesDirectory) {
+        List<String> problems = new ArrayList<>();
+        Set<String> endpoints = new java.util.HashSet<>();
+        context.getRoutes().forEach(route -> endpoints.add(route.getEndpoint().getEndpointUri()));
+        for (org.apache.camel.Route route : context.getRoutes()) {
+            String source = route.getSourceResource() == null ? null : route.getSourceResource().getLocation();
+            if (source == null || !source.startsWith("file:") || route.isCreatedByKamelet()
+                    || !Path.of(source.substring("file:".length())).toAbsolutePath().getParent().equals(routesDirectory.toAbsolutePath())) {
+                continue; // the hub's own routes and those built from kamelets
+            }
+            String file = Path.of(source.substring("file:".length())).getFileName().toString();
+            String flow = route.getGroup();
+            if (flow == null || flow.isBlank()) {
+                problems.add(file + ": route " + route.getRouteId() + " names no flow (group: " + flowOfFile(file) + ")");
+                continue;
+            }
+            String expected = file.endsWith(".java") ? upperCamel(flow) + ".java" : flow + ".camel.yaml";
+            if (!file.equals(expected)) {
+                problems.add(file + ": route " + route.getRouteId() + " is in flow " + flow + ", so the file is " + expected);
+            }
+            if ("mstore-error-handling".equals(route.getConfigurationId()) && !endpoints.contains("direct://" + flow + "-dead-letter")) {
+                String problem = "flow " + flow + " dead-letters (mstore-error-handling) but has no route from direct:" + flow + "-dead-letter";
+                if (!problems.contains(problem)) {
+                    problems.add(problem);
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static String flowOfFile(String file) {
+        return file.endsWith(".camel.yaml") ? file.substring(0, file.length() - ".camel.yaml".length()) : file;
+    }
+
+    private static String upperCamel(String flow) {
+        StringBuilder name = new StringBuilder();
+        for (String part : flow.split("-")) {
+            name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return name.toString();
     }
 
     /** Catalog problems of every endpoint the context created and every URI the files name in strings. */

@@ -18,6 +18,8 @@ class RouteFilesTest {
 
     private static final Path ROUTES = Path.of("routes");
     private static final Path KAMELETS = Path.of("kamelets");
+    /** The hub's own routes (error policy, dead-letter API, console), shipped on the class path. */
+    private static final Path HUB_ROUTES = Path.of("src/main/resources/hub");
     /** Addresses where nothing listens: loading route files must not depend on (or touch) a broker. */
     private static final Map<String, String> OFFLINE = offlineSettings();
 
@@ -35,6 +37,7 @@ class RouteFilesTest {
     @Test
     void everyYamlRouteAndKameletFileConformsToTheYamlDslSchema() {
         List<Path> yamlFiles = new ArrayList<>(RouteFiles.in(ROUTES, ".camel.yaml"));
+        yamlFiles.addAll(RouteFiles.in(HUB_ROUTES, ".camel.yaml"));
         assertThat(yamlFiles).isNotEmpty();
         List<String> problems = new ArrayList<>();
         yamlFiles.forEach(f -> problems.addAll(RouteFiles.schemaProblems(f)));
@@ -95,10 +98,9 @@ class RouteFilesTest {
                             uri: kamelet:mstore-inbound-json-action
                             parameters:
                               schema: device-status
-                              maxBytes: 100
                 """);
         assertThatThrownBy(() -> RouteFiles.loadWithoutStarting(dir, OFFLINE).stop())
-                .hasStackTraceContaining("deadLetterUri");
+                .hasStackTraceContaining("maxBytes");
     }
 
     @Test
@@ -107,8 +109,57 @@ class RouteFilesTest {
         try {
             assertThat(main.getCamelContext().getRoutes()).isNotEmpty();
             List<Path> files = new ArrayList<>(RouteFiles.in(ROUTES, ".camel.yaml"));
+            files.addAll(RouteFiles.in(HUB_ROUTES, ".camel.yaml"));
             files.addAll(RouteFiles.in(KAMELETS, ".kamelet.yaml"));
             assertThat(RouteFiles.endpointProblems(main.getCamelContext(), files)).isEmpty();
+        } finally {
+            main.stop();
+        }
+    }
+
+    @Test
+    void eachRouteFileIsOneFlowNamedAfterItWithItsDeadLetterRoute() {
+        Main main = RouteFiles.loadWithoutStarting(ROUTES, OFFLINE);
+        try {
+            assertThat(RouteFiles.flowProblems(main.getCamelContext(), ROUTES)).isEmpty();
+        } finally {
+            main.stop();
+        }
+    }
+
+    @Test
+    void aRouteOutsideItsFlowOrAFlowWithoutDeadLetterRouteIsCaught(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("shelves.camel.yaml"), """
+                - route:
+                    id: shelf-temperatures
+                    group: shelves
+                    routeConfigurationId: mstore-error-handling
+                    from:
+                      uri: "nats:shelves.temperature"
+                      steps:
+                        - log: "${body}"
+                - route:
+                    id: stray
+                    from:
+                      uri: direct:stray
+                      steps:
+                        - log: "stray"
+                """);
+        Files.writeString(dir.resolve("misnamed.camel.yaml"), """
+                - route:
+                    id: misnamed
+                    group: doors
+                    from:
+                      uri: direct:doors
+                      steps:
+                        - log: "doors"
+                """);
+        Main main = RouteFiles.loadWithoutStarting(dir, OFFLINE);
+        try {
+            assertThat(RouteFiles.flowProblems(main.getCamelContext(), dir)).containsExactlyInAnyOrder(
+                    "shelves.camel.yaml: route stray names no flow (group: shelves)",
+                    "misnamed.camel.yaml: route misnamed is in flow doors, so the file is doors.camel.yaml",
+                    "flow shelves dead-letters (mstore-error-handling) but has no route from direct:shelves-dead-letter");
         } finally {
             main.stop();
         }
@@ -156,7 +207,7 @@ class RouteFilesTest {
                       uri: "direct:in"
                       steps:
                         - setProperty:
-                            name: mstoreDeadLetterUri
+                            name: replyTo
                             constant: "spring-rabbitmq:default?routingKeyy=emails.dlq"
                 """);
         Main main = RouteFiles.loadWithoutStarting(dir, OFFLINE);

@@ -19,20 +19,19 @@ import com.mstore.hub.local.LocalBrokers;
 public final class TestBrokers {
 
     /**
-     * Every topic, subject, queue, consumer group, share group and channel a hub names in
-     * application.properties. Left out, because the contract fixes their shape and the hub reads it:
-     * the device status topics (devices/{deviceId}/status) and the notification channels
-     * (user:{userId}:notifications); tests keep apart on those by device and user ids of their own.
+     * Every topic, subject, queue, consumer group, share group and channel a flow names in
+     * application.properties: the flows' settings whose name ends so. Left out are the names with a
+     * wildcard, whose shape the contract fixes and the hub reads (devices/+/status,
+     * user:*:notifications); tests keep apart on those by device and user ids of their own.
      */
-    static final List<String> NAMES = List.of(
-            "mstore.transactions.topic", "mstore.transactions.consumer-group", "mstore.transactions.audit-topic",
-            "mstore.transactions.dlq-topic", "mstore.transactions.receipts-consumer-group",
-            "mstore.orders.created-subject", "mstore.orders.updated-subject", "mstore.orders.reserved-subject",
-            "mstore.orders.dlq-subject", "mstore.orders.events-queue-group", "mstore.orders.request-subject",
-            "mstore.orders.request-queue-group",
-            "mstore.emails.queue", "mstore.emails.dlq",
-            "mstore.devices.share-group", "mstore.devices.dlq-topic",
-            "mstore.cache.invalidate-channel");
+    static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("mstore\\.[a-z-]+\\.[a-z-]*(topic|subject|queue|dlq|group|channel)");
+
+    static List<String> names(Properties settings) {
+        return settings.stringPropertyNames().stream().sorted()
+                .filter(key -> NAME.matcher(key).matches() && !key.startsWith("mstore.dead-letters."))
+                .filter(key -> !settings.getProperty(key).contains("*") && !settings.getProperty(key).contains("+"))
+                .toList();
+    }
 
     private static LocalBrokers brokers;
 
@@ -48,7 +47,7 @@ public final class TestBrokers {
     }
 
     /**
-     * The shared brokers' addresses, and each of {@link #NAMES} as application.properties has it with
+     * The shared brokers' addresses, and each of {@link #names} as application.properties has it with
      * a suffix of this map's own: the hubs started with one map (a fleet, a hub and its restart) share
      * their names, hubs of two maps share none. Read a name back from the map to publish or consume
      * where the hub does.
@@ -57,12 +56,12 @@ public final class TestBrokers {
         return withOwnNames(get().hubSettings());
     }
 
-    /** These settings (brokers of a test's own, say) and each of {@link #NAMES} with a suffix of their own. */
+    /** These settings (brokers of a test's own, say) and each of {@link #names} with a suffix of their own. */
     public static Map<String, String> withOwnNames(Map<String, String> brokerSettings) {
         Map<String, String> settings = new LinkedHashMap<>(brokerSettings);
         String suffix = "-t" + UUID.randomUUID().toString().substring(0, 8);
         Properties defaults = applicationProperties();
-        for (String name : NAMES) {
+        for (String name : names(defaults)) {
             settings.put(name, defaults.getProperty(name).trim() + suffix);
         }
         return settings;

@@ -39,7 +39,7 @@ class TransactionsAuditTest {
     private final String deadLetterTopic = settings.get("mstore.transactions.dlq-topic");
     private final String group = settings.get("mstore.transactions.consumer-group");
     private final String emailQueue = settings.get("mstore.emails.queue");
-    private final String cacheChannel = settings.get("mstore.cache.invalidate-channel");
+    private final String cacheChannel = settings.get("mstore.cache-invalidation.invalidate-channel");
 
     private KafkaClient kafka;
     private RabbitClient rabbit;

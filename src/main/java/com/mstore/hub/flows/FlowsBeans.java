@@ -1,0 +1,23 @@
+package com.mstore.hub.flows;
+
+import com.mstore.hub.deadletters.DeadLetterStore;
+import com.mstore.hub.metrics.MetricsRegistry;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+
+/** What the hub's own routes (hub/dead-letters.camel.yaml, hub/flow-summary.camel.yaml) call to show the flows. */
+@Configuration
+public class FlowsBeans implements CamelConfiguration {
+
+    @BindToRegistry(value = "flowActivity", lazy = true)
+    public FlowActivity flowActivity(CamelContext context, DeadLetterStore deadLetterStore) {
+        return new FlowActivity(context, MetricsRegistry.of(context), deadLetterStore);
+    }
+
+    @BindToRegistry(value = "flowSummary", lazy = true)
+    public FlowSummary flowSummary(CamelContext context) {
+        return new FlowSummary(MetricsRegistry.of(context));
+    }
+}
