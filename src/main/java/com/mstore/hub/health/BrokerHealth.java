@@ -1,17 +1,17 @@
 package com.mstore.hub.health;
 
-import com.mstore.hub.brokers.BrokerProbe;
-import com.mstore.hub.brokers.ProbedConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import com.mstore.hub.config.Settings;
+import com.mstore.hub.brokers.BrokerProbe;
+import com.mstore.hub.brokers.ProbedConnection;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -26,22 +26,27 @@ import org.slf4j.LoggerFactory;
 @Configuration
 public class BrokerHealth implements CamelConfiguration {
 
+    @PropertyInject("mstore.startup.require-brokers")
+    private boolean requireBrokers;
+
+    @PropertyInject("mstore.startup.broker-timeout-ms")
+    private long brokerTimeoutMs;
+
     private static final Logger LOG = LoggerFactory.getLogger(BrokerHealth.class);
 
     @Override
     public void configure(CamelContext context) {
-        Settings settings = Settings.of(context);
         // every connection's package binds it; building its probe checks that its address is well
         // formed, so a malformed one stops start-up with the name of its setting
         List<BrokerProbe> probes = context.getRegistry().findByType(ProbedConnection.class).stream()
                 .map(ProbedConnection::probe).sorted(java.util.Comparator.comparing(BrokerProbe::broker)).toList();
-        Duration timeout = Duration.ofMillis(settings.getInt("mstore.startup.broker-timeout-ms"));
+        Duration timeout = Duration.ofMillis(brokerTimeoutMs);
 
         HealthCheckRegistry registry = HealthCheckRegistry.get(context);
         for (BrokerProbe probe : probes) {
             registry.register(new ConnectionCheck(probe, timeout));
         }
-        if (settings.getBoolean("mstore.startup.require-brokers")) {
+        if (requireBrokers) {
             requireReachable(probes, timeout);
         }
     }

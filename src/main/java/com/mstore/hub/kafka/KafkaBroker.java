@@ -11,7 +11,6 @@ import com.mstore.hub.brokers.Broker;
 import com.mstore.hub.brokers.BrokerProbe;
 import com.mstore.hub.brokers.Publishing;
 import com.mstore.hub.config.InvalidSettingException;
-import com.mstore.hub.config.Settings;
 import com.mstore.hub.errors.FailureHeaders;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -35,11 +34,11 @@ public class KafkaBroker implements Broker {
     private final long timeoutMs;
     private final BrokerProbe probe;
 
-    public KafkaBroker(CamelContext context, long replayTimeoutMs) {
+    public KafkaBroker(CamelContext context, String brokers, long replayTimeoutMs) {
         this.context = context;
         this.publishing = new Publishing(context);
         this.timeoutMs = replayTimeoutMs;
-        this.probe = newProbe();
+        this.probe = newProbe(brokers);
     }
 
     @Override
@@ -95,8 +94,7 @@ public class KafkaBroker implements Broker {
         return probe;
     }
 
-    private BrokerProbe newProbe() {
-        String brokers = Settings.of(context).get(BROKERS);
+    private BrokerProbe newProbe(String brokers) {
         if (!HOST_PORT_LIST.matcher(brokers).matches()) {
             throw new InvalidSettingException(BROKERS, brokers, "is not a list of host:port");
         }

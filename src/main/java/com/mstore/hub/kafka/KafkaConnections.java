@@ -1,6 +1,5 @@
 package com.mstore.hub.kafka;
 
-import com.mstore.hub.config.Settings;
 import com.mstore.hub.tls.BrokerTrust;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -23,18 +22,33 @@ public class KafkaConnections implements CamelConfiguration, Ordered {
         return Ordered.HIGHEST + 1;
     }
 
+    @PropertyInject("mstore.kafka.brokers")
+    private String brokers;
+
+    @PropertyInject("mstore.kafka.security-protocol")
+    private String securityProtocol;
+
+    @PropertyInject(value = "mstore.kafka.sasl-mechanism", defaultValue = "PLAIN")
+    private String saslMechanism;
+
+    @PropertyInject(value = "mstore.kafka.username", defaultValue = "")
+    private String username;
+
+    @PropertyInject(value = "mstore.kafka.password", defaultValue = "")
+    private String password;
+
     @PropertyInject("mstore.dead-letters.replay-timeout-ms")
     private long replayTimeoutMs;
 
     @BindToRegistry("kafkaBroker")
     public KafkaBroker kafkaBroker(CamelContext context) {
-        return new KafkaBroker(context, replayTimeoutMs);
+        return new KafkaBroker(context, brokers.trim(), replayTimeoutMs);
     }
 
     @Override
     public void configure(CamelContext context) {
         BrokerTrust trust = context.getRegistry().lookupByNameAndType("brokerTrust", BrokerTrust.class);
-        context.getComponent("kafka", KafkaComponent.class).getConfiguration()
-                .setAdditionalProperties(KafkaSecurity.clientProperties(Settings.of(context), trust));
+        context.getComponent("kafka", KafkaComponent.class).getConfiguration().setAdditionalProperties(
+                KafkaSecurity.clientProperties(new KafkaSecurity.Login(securityProtocol, saslMechanism, username, password), trust));
     }
 }

@@ -1,13 +1,13 @@
 package com.mstore.hub.kafka;
 
-import com.mstore.hub.config.InvalidSettingException;
-import com.mstore.hub.config.Settings;
-import com.mstore.hub.tls.BrokerTrust;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+
+import com.mstore.hub.config.InvalidSettingException;
+import com.mstore.hub.tls.BrokerTrust;
 
 /**
  * How the hub's Kafka clients authenticate and encrypt: the Kafka client settings for
@@ -24,15 +24,19 @@ public final class KafkaSecurity {
     private KafkaSecurity() {
     }
 
-    public static Map<String, Object> clientProperties(Settings settings, BrokerTrust trust) {
-        String protocol = settings.get("mstore.kafka.security-protocol").toUpperCase(Locale.ROOT);
+    /** The settings: {@code mstore.kafka.security-protocol}, {@code .sasl-mechanism}, {@code .username}, {@code .password}. */
+    public record Login(String protocol, String mechanism, String username, String password) {
+    }
+
+    public static Map<String, Object> clientProperties(Login login, BrokerTrust trust) {
+        String protocol = login.protocol().trim().toUpperCase(Locale.ROOT);
         if (!PROTOCOLS.contains(protocol)) {
             throw new InvalidSettingException("mstore.kafka.security-protocol", protocol, "is not one of " + PROTOCOLS);
         }
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("security.protocol", protocol);
         if (protocol.startsWith("SASL_")) {
-            String mechanism = settings.get("mstore.kafka.sasl-mechanism").toUpperCase(Locale.ROOT);
+            String mechanism = login.mechanism().trim().toUpperCase(Locale.ROOT);
             if (!MECHANISMS.contains(mechanism)) {
                 throw new InvalidSettingException("mstore.kafka.sasl-mechanism", mechanism, "is not one of " + MECHANISMS);
             }
@@ -40,8 +44,8 @@ public final class KafkaSecurity {
                     ? "org.apache.kafka.common.security.plain.PlainLoginModule"
                     : "org.apache.kafka.common.security.scram.ScramLoginModule";
             properties.put("sasl.mechanism", mechanism);
-            properties.put("sasl.jaas.config", loginModule + " required username=\"" + jaasQuoted(settings.getOrEmpty("mstore.kafka.username"))
-                    + "\" password=\"" + jaasQuoted(settings.getOrEmpty("mstore.kafka.password")) + "\";");
+            properties.put("sasl.jaas.config", loginModule + " required username=\"" + jaasQuoted(login.username().trim())
+                    + "\" password=\"" + jaasQuoted(login.password().trim()) + "\";");
         }
         if (protocol.endsWith("SSL")) {
             Optional<java.nio.file.Path> caFile = trust.caFile();

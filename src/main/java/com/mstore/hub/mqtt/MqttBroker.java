@@ -36,10 +36,10 @@ public class MqttBroker implements Broker {
     private final String replayClientId;
     private final BrokerProbe probe;
 
-    public MqttBroker(CamelContext context, String replayClientId) {
+    public MqttBroker(CamelContext context, String serverUri, String replayClientId) {
         this.publishing = new Publishing(context);
         this.replayClientId = replayClientId;
-        this.probe = newProbe(context, Settings.of(context).get(SERVER_URI));
+        this.probe = newProbe(context, serverUri);
     }
 
     @Override

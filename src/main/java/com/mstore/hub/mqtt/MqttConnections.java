@@ -40,7 +40,7 @@ public class MqttConnections implements CamelConfiguration, Ordered {
 
     @BindToRegistry("mqttBroker")
     public MqttBroker mqttBroker(CamelContext context) {
-        return new MqttBroker(context, "mstore-hub-" + instanceId + "-replay");
+        return new MqttBroker(context, serverUri.trim(), "mstore-hub-" + instanceId + "-replay");
     }
 
     @Override

@@ -29,9 +29,9 @@ public class NatsBroker implements Broker {
     private final Publishing publishing;
     private final BrokerProbe probe;
 
-    public NatsBroker(CamelContext context) {
+    public NatsBroker(CamelContext context, String servers) {
         this.publishing = new Publishing(context);
-        this.probe = newProbe(Settings.of(context).get(SERVERS));
+        this.probe = newProbe(servers);
     }
 
     @Override

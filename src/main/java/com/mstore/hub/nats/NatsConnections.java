@@ -5,6 +5,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.Ordered;
+import org.apache.camel.PropertyInject;
 
 /** NATS (mstore.nats.*): the component takes its servers, user and TLS from the server URLs. */
 @Configuration
@@ -16,8 +17,11 @@ public class NatsConnections implements CamelConfiguration, Ordered {
         return Ordered.HIGHEST + 1;
     }
 
+    @PropertyInject("mstore.nats.servers")
+    private String servers;
+
     @BindToRegistry("natsBroker")
     public NatsBroker natsBroker(CamelContext context) {
-        return new NatsBroker(context);
+        return new NatsBroker(context, servers.trim());
     }
 }

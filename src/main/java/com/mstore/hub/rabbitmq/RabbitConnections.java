@@ -1,11 +1,11 @@
 package com.mstore.hub.rabbitmq;
 
-import com.mstore.hub.config.InvalidSettingException;
-import com.mstore.hub.config.Redaction;
-import com.mstore.hub.tls.BrokerTrust;
 import java.net.URI;
 import java.net.URISyntaxException;
 
+import com.mstore.hub.config.InvalidSettingException;
+import com.mstore.hub.config.Redaction;
+import com.mstore.hub.tls.BrokerTrust;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;

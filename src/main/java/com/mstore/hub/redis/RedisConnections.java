@@ -1,9 +1,9 @@
 package com.mstore.hub.redis;
 
-import com.mstore.hub.config.InvalidSettingException;
-import com.mstore.hub.tls.BrokerTrust;
 import java.time.Duration;
 
+import com.mstore.hub.config.InvalidSettingException;
+import com.mstore.hub.tls.BrokerTrust;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;

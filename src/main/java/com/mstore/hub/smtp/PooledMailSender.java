@@ -1,11 +1,11 @@
 package com.mstore.hub.smtp;
 
-import com.mstore.hub.emails.MailFailures;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Date;
 import java.util.Properties;
 
+import com.mstore.hub.emails.MailFailures;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;

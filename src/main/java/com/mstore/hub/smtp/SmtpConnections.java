@@ -1,7 +1,5 @@
 package com.mstore.hub.smtp;
 
-import com.mstore.hub.config.InvalidSettingException;
-import com.mstore.hub.tls.BrokerTrust;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -9,15 +7,16 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
 
 import javax.net.ssl.SSLSocketFactory;
 
 import com.mstore.hub.brokers.BrokerProbe;
 import com.mstore.hub.brokers.ProbedConnection;
-import java.util.Locale;
-import java.util.Properties;
-
+import com.mstore.hub.config.InvalidSettingException;
 import com.mstore.hub.smtp.PooledMailSender;
+import com.mstore.hub.tls.BrokerTrust;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;

@@ -1,6 +1,5 @@
 package com.mstore.hub.tls;
 
-import com.mstore.hub.config.InvalidSettingException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,6 +16,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+
+import com.mstore.hub.config.InvalidSettingException;
 
 /**
  * The certificate authorities the hub trusts on its TLS connections to brokers and SMTP: the JVM's

@@ -234,7 +234,7 @@ class DeadLetterReplayTest {
             redis.publish(channel, "{\"userId\": " + userId + ", \"message\": \"marker\", \"timestamp\": 1764324001}");
             await().atMost(PATIENCE).until(() -> socket.received().stream().anyMatch(m -> m.contains("marker")));
             assertThat(socket.received().stream().filter(m -> m.contains("Your order shipped"))).hasSize(1);
-            assertThat(hub.metric("mstore_duplicates_total", "route=\"user-notifications\"")).isEqualTo(1);
+            assertThat(hub.metric("mstore_duplicates_total", "flow=\"notifications\"")).isEqualTo(1);
         }
     }
 

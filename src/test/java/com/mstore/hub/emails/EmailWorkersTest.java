@@ -137,7 +137,7 @@ class EmailWorkersTest {
     }
 
     private static double duplicates(RunningHub hub) {
-        return hub.metric("mstore_duplicates_total", "route=\"email-jobs\"");
+        return hub.metric("mstore_duplicates_total", "flow=\"emails\"");
     }
 
     private static String job(String jobId, String to) {

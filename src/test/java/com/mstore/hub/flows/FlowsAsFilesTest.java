@@ -254,6 +254,28 @@ class FlowsAsFilesTest {
         await().atMost(PATIENCE).until(() -> !redis.exists(key));
     }
 
+    @Test
+    void aFlowWithNoRouteForItsDeadLettersIsShownDownInHealthUntilItHasOne() throws Exception {
+        settings.put("mstore.returns.queue", "returns-" + run);
+        settings.put("mstore.returns.dlq", "returns-" + run + ".dlq");
+        hub = RunningHub.startWith(settings);
+        Map<String, String> returns = flowFiles("returns");
+        String route = returns.get("routes/returns.camel.yaml");
+        returns.put("routes/returns.camel.yaml", route.substring(0, route.indexOf("- route:\n    id: returns-dead-letter")));
+        addFlow(returns);
+        awaitFlow("returns", "rabbitmq:returns-" + run);
+        await().atMost(PATIENCE).until(() -> hub.get("/observe/health/ready").statusCode() == 503);
+        assertThat(hub.get("/observe/health").body()).contains("returns: no route takes its dead letters (direct:returns-dead-letter)");
+
+        addFlow(Map.of("routes/returns.camel.yaml", route));
+        await().atMost(PATIENCE).until(() -> hub.get("/observe/health/ready").statusCode() == 200);
+        try (RabbitClient rabbit = new RabbitClient(settings.get("mstore.rabbitmq.addresses"))) {
+            removeFlow("returns.camel.yaml", "returns");
+            rabbit.deleteQueue("returns-" + run);
+            rabbit.deleteQueue("returns-" + run + ".dlq");
+        }
+    }
+
     private void addFlow(Map<String, String> flowFiles) throws Exception {
         assertThat(flowFiles).isNotEmpty();
         // the schemas first: a route whose schema is missing does not load

@@ -1,17 +1,14 @@
 package com.mstore.hub.kafka;
 
-import com.mstore.hub.config.InvalidSettingException;
-import com.mstore.hub.config.Settings;
-import com.mstore.hub.tls.BrokerTrust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Properties;
 
+import com.mstore.hub.config.InvalidSettingException;
 import com.mstore.hub.testing.TestCertificates;
-import org.apache.camel.impl.DefaultCamelContext;
+import com.mstore.hub.tls.BrokerTrust;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,14 +48,7 @@ class KafkaSecurityTest {
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("mstore.tls.ca-file");
     }
 
-    private static Settings settings(String protocol, String mechanism, String username, String password) {
-        DefaultCamelContext context = new DefaultCamelContext();
-        Properties properties = new Properties();
-        properties.setProperty("mstore.kafka.security-protocol", protocol);
-        properties.setProperty("mstore.kafka.sasl-mechanism", mechanism);
-        properties.setProperty("mstore.kafka.username", username);
-        properties.setProperty("mstore.kafka.password", password);
-        context.getPropertiesComponent().setInitialProperties(properties);
-        return Settings.of(context);
+    private static KafkaSecurity.Login settings(String protocol, String mechanism, String username, String password) {
+        return new KafkaSecurity.Login(protocol, mechanism, username, password);
     }
 }

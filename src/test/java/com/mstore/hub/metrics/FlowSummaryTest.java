@@ -1,8 +1,8 @@
 package com.mstore.hub.metrics;
 
-import com.mstore.hub.flows.FlowSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mstore.hub.flows.FlowSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

@@ -166,6 +166,38 @@ class RouteFilesTest {
     }
 
     @Test
+    void theReadmesTablesNameEveryFlowFileAndKameletAndNoOther() throws Exception {
+        List<String> readme = Files.readAllLines(Path.of("README.md"));
+        assertThat(namedIn(table(readme, "| flow |"), "routes/[^`]+")).as("the README's flow table")
+                .containsExactlyInAnyOrderElementsOf(fileNames(RouteFiles.in(ROUTES, ".camel.yaml"), RouteFiles.in(ROUTES, ".java")));
+        assertThat(namedIn(table(readme, "| kamelet |"), "kamelets/[^`]+")).as("the README's kamelet table")
+                .containsExactlyInAnyOrderElementsOf(fileNames(RouteFiles.in(KAMELETS, ".kamelet.yaml")));
+    }
+
+    /** The rows of the table whose header starts so. */
+    private static List<String> table(List<String> lines, String header) {
+        int start = lines.indexOf(lines.stream().filter(line -> line.startsWith(header)).findFirst()
+                .orElseThrow(() -> new AssertionError("the README has no table " + header)));
+        return lines.subList(start, lines.size()).stream().takeWhile(line -> line.startsWith("|")).toList();
+    }
+
+    private static java.util.Set<String> namedIn(List<String> lines, String path) {
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        java.util.regex.Pattern quoted = java.util.regex.Pattern.compile("`(" + path + ")`");
+        lines.forEach(line -> quoted.matcher(line).results().forEach(match -> named.add(match.group(1))));
+        return named;
+    }
+
+    @SafeVarargs
+    private static java.util.Set<String> fileNames(List<Path>... lists) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (List<Path> files : lists) {
+            files.forEach(file -> names.add(file.getParent().getFileName() + "/" + file.getFileName()));
+        }
+        return names;
+    }
+
+    @Test
     void aTypoInAnEndpointOptionIsCaught(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("typo.camel.yaml");
         Files.writeString(file, """

@@ -134,8 +134,8 @@ class TransactionsAuditTest {
             }
             await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic));
             // counted once a batch's transaction committed, a moment after its offsets
-            await().atMost(PATIENCE).until(() -> hub.metric("mstore_duplicates_total", "route=\"transactions-audit\"") >= 4);
-            assertThat(hub.metric("mstore_duplicates_total", "route=\"transactions-audit\"")).isEqualTo(4);
+            await().atMost(PATIENCE).until(() -> hub.metric("mstore_duplicates_total", "flow=\"transactions\"") >= 4);
+            assertThat(hub.metric("mstore_duplicates_total", "flow=\"transactions\"")).isEqualTo(4);
             assertThat(hub.metric("camel_exchanges_failed_total", "routeId=\"transactions-audit\"")).isZero();
         }
         try (RunningHub restarted = RunningHub.startWith(settings)) {
@@ -245,7 +245,7 @@ class TransactionsAuditTest {
             // the offsets are committed inside the batch, a moment before its exchange completes
             await().atMost(PATIENCE).until(() -> hub.completed("transactions-audit") >= 1);
             assertThat(hub.completed("transactions-audit")).as("the seven records came as one batch").isEqualTo(1);
-            assertThat(hub.metric("mstore_duplicates_total", "route=\"transactions-audit\"")).isEqualTo(2);
+            assertThat(hub.metric("mstore_duplicates_total", "flow=\"transactions\"")).isEqualTo(2);
         }
         Map<String, Long> auditedPerCode = kafka.readAll(auditTopic).stream()
                 .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
