@@ -26,6 +26,10 @@ public final class FailureHeaders {
     public static final String SOURCE_OFFSET = "mstore-source-offset";
     private static final int MAX_MESSAGE_LENGTH = 1000;
 
+    private static final String PREFIX = "mstore-";
+    /** The hub's own headers on a message it published to its own source, which a dead letter keeps. */
+    private static final java.util.Set<String> KEPT = java.util.Set.of("mstore-dead-letter-attempts", "mstore-replay-of");
+
     /** The flow the message belongs to: the route group of the route that received it. */
     public static final String FLOW = "mstore-flow";
     public static final String TRACE_ID = "mstore-trace-id";
@@ -46,6 +50,9 @@ public final class FailureHeaders {
         }
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Message message = exchange.getMessage();
+        // the mstore-* headers are the hub's to write: one a sender put on its message (a Kafka
+        // record's, say) would pass for the hub's on the dead letter
+        message.getHeaders().keySet().removeIf(name -> name.regionMatches(true, 0, PREFIX, 0, PREFIX.length()) && !KEPT.contains(name));
         message.setHeader(REASON, reasonOf(error));
         message.setHeader(MESSAGE, messageOf(error));
         message.setHeader(FAILED_AT, Instant.now().toString());

@@ -50,7 +50,8 @@ final class FlowsHealth extends AbstractHealthCheck {
         for (Flows.Source source : flow.sources()) {
             ServiceStatus status = context.getRouteController().getRouteStatus(source.routeId());
             // a consumer switched off on purpose (autoStartup false) is not a fault
-            boolean switchedOff = status == ServiceStatus.Stopped && Boolean.FALSE.equals(context.getRoute(source.routeId()).isAutoStartup());
+            org.apache.camel.Route route = context.getRoute(source.routeId());
+            boolean switchedOff = status == ServiceStatus.Stopped && route != null && Boolean.FALSE.equals(route.isAutoStartup());
             if (status != ServiceStatus.Started && !switchedOff) {
                 return "route " + source.routeId() + " reading " + source.describe() + " is " + status;
             }

@@ -1,10 +1,13 @@
 package com.mstore.hub.security;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -34,6 +37,8 @@ public class ApiAuthentication implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger("com.mstore.hub.security");
     private static final List<String> GUARDED = List.of("/api/", "/ws/");
+    /** The name of the router's route that guards the API, installed once. */
+    public static final String GUARD = "mstore-api-authentication";
 
     @PropertyInject("mstore.http.auth-required")
     private boolean required;
@@ -67,7 +72,9 @@ public class ApiAuthentication implements CamelConfiguration {
                     + "every notification WebSocket is refused");
         }
         // the router exists once the hub has started; until then readiness is DOWN, so Kubernetes
-        // sends no traffic (and the order puts this handler before every route's)
+        // sends no traffic (and the order puts this handler before every route's). Installed once:
+        // the listener is called again for every route started later (supervised routes, reloads).
+        AtomicBoolean installed = new AtomicBoolean();
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarting(CamelContext starting, boolean alreadyStarted) {
@@ -77,11 +84,12 @@ public class ApiAuthentication implements CamelConfiguration {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
                 Router router = router(context);
-                if (router == null) {
+                if (router == null || !installed.compareAndSet(false, true)) {
                     return; // no HTTP server (camel.server.enabled=false): nothing is served to guard
                 }
-                router.route().order(Integer.MIN_VALUE).handler(routing -> {
-                    if (guarded(routing.normalizedPath()) && !authorized(routing.request(), routing.normalizedPath(), keys, tokens)) {
+                router.route().order(Integer.MIN_VALUE).setName(GUARD).handler(routing -> {
+                    String path = canonical(routing.request().path());
+                    if (guarded(path) && !authorized(routing.request(), path, keys, tokens)) {
                         LOG.warn("Refused unauthenticated {} {} from {}", routing.request().method(),
                                 routing.normalizedPath(), routing.request().remoteAddress());
                         routing.response().setStatusCode(401)
@@ -101,15 +109,35 @@ public class ApiAuthentication implements CamelConfiguration {
         return routers.isEmpty() ? null : routers.iterator().next();
     }
 
-    private static boolean guarded(String path) {
-        return path != null && GUARDED.stream().anyMatch(path::startsWith);
+    /**
+     * The path as the decision is made on it, whatever form the router would still serve: decoded,
+     * lower case, each run of slashes one slash, no trailing slash, and no dot segments. A path whose
+     * form cannot be read is guarded as an API path.
+     */
+    static String canonical(String rawPath) {
+        String path;
+        try {
+            path = URLDecoder.decode(rawPath == null ? "" : rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return "/api/malformed";
+        }
+        path = path.toLowerCase(Locale.ROOT).replaceAll("/+", "/").replaceAll("(^|/)\\.{1,2}(?=/|$)", "/").replaceAll("/+", "/");
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
+    private static boolean guarded(String path) {
+        return GUARDED.stream().anyMatch(prefix -> path.startsWith(prefix) || path.equals(prefix.substring(0, prefix.length() - 1)));
+    }
+
+    /**
+     * A user's socket opens with that user's token; any other path under /ws/ opens for nobody (the
+     * only sockets are the users'); a path under /api/ with an API key.
+     */
     static boolean authorized(HttpServerRequest request, String path, Set<String> keys, UserTokens tokens) {
         String bearer = bearer(request);
-        var user = UserTokens.userOf(path);
-        if (user.isPresent()) {
-            return tokens.admits(bearer != null ? bearer : request.getParam("access_token"), user.get());
+        if (path.startsWith("/ws/") || path.equals("/ws")) {
+            var user = UserTokens.userOf(path);
+            return user.isPresent() && tokens.admits(bearer != null ? bearer : request.getParam("access_token"), user.get());
         }
         String presented = request.getHeader("X-API-Key");
         if (presented == null) {

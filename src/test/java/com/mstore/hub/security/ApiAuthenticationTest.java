@@ -81,6 +81,37 @@ class ApiAuthenticationTest {
         }
     }
 
+    /**
+     * Every form of a path the router still serves is judged as the path itself: an API key opens no
+     * user's socket, and a user's token no other user's, however the path is written.
+     */
+    @Test
+    void noFormOfAUsersSocketPathOpensItWithoutThatUsersToken() {
+        try (RunningHub hub = RunningHub.start(Map.of())) {
+            String base = "ws://localhost:" + hub.httpPort();
+            String tokenOfNine = RunningHub.userToken("9");
+            for (String form : java.util.List.of("/ws/users/10/notifications/", "//ws/users/10/notifications", "/ws//users/10/notifications",
+                    "/ws/users//10/notifications", "/ws/users/10/notifications//", "/WS/users/10/notifications", "/ws/USERS/10/Notifications",
+                    "/ws/users/10/notifications/.", "/ws/users/%31%30/notifications", "/ws/users/10/%6Eotifications", "/%77s/users/10/notifications",
+                    "/ws/users/10/notifications%2F", "/ws/users/9/../10/notifications")) {
+                assertThatThrownBy(() -> new WebSocketClient(base + form, RunningHub.TEST_API_KEY).close()).as(form + " with an API key")
+                        .hasStackTraceContaining("status code 401");
+                assertThatThrownBy(() -> new WebSocketClient(base + form, tokenOfNine).close()).as(form + " with user 9's token")
+                        .hasStackTraceContaining("status code 401");
+            }
+            // the router serves the trailing-slash form: it opens with that user's own token
+            new WebSocketClient(base + "/ws/users/10/notifications/", RunningHub.userToken("10")).close();
+            for (String form : java.util.List.of("/api/devices/POS-NOBODY/", "//api/devices/POS-NOBODY", "/API/devices/POS-NOBODY",
+                    "/%61pi/devices/POS-NOBODY", "/api")) {
+                assertThat(hub.send(request(hub, form).build()).statusCode()).as(form).isEqualTo(401);
+            }
+            // installed once, however many routes started after the HTTP server
+            var routers = hub.context().getRegistry().findByType(org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.class);
+            assertThat(routers.iterator().next().getRoutes().stream().filter(route -> ApiAuthentication.GUARD.equals(route.getName())))
+                    .hasSize(1);
+        }
+    }
+
     @Test
     void withoutAnyConfiguredKeyEveryApiCallIsRefusedAndSwitchedOffNoneIs() {
         try (RunningHub hub = RunningHub.start(Map.of("mstore.http.api-keys", ""))) {
