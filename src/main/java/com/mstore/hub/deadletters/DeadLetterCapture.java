@@ -88,8 +88,10 @@ public class DeadLetterCapture {
         Message in = exchange.getMessage();
         Broker kafka = Brokers.named(exchange.getContext(), "kafka").orElseThrow();
         byte[] body = in.getBody(byte[].class);
+        // the record's time too: a topic deleted and made again (a dev Kafka started empty) numbers its
+        // records from 0 again, and a new dead letter at an old offset is another one
         String seenAs = Publishing.header(in, KafkaConstants.TOPIC) + ":" + Publishing.header(in, KafkaConstants.PARTITION) + ":"
-                + Publishing.header(in, KafkaConstants.OFFSET);
+                + Publishing.header(in, KafkaConstants.OFFSET) + "@" + Publishing.header(in, KafkaConstants.TIMESTAMP);
         keep(new DeadLetter.New(Publishing.header(in, FailureHeaders.FLOW), kafka.name(), Publishing.header(in, FailureHeaders.REASON),
                 Publishing.header(in, FailureHeaders.MESSAGE), kafka.source(in), failedAt(in),
                 TraceContext.traceIdOf(Publishing.header(in, TraceContext.TRACEPARENT)), cut(body),
@@ -105,6 +107,9 @@ public class DeadLetterCapture {
         }
         try {
             DeadLetterStore.Kept kept = seenForSeconds > 0 ? store.keep(letter, seenAs, seenForSeconds) : store.keep(letter, seenAs);
+            if (kept.id() == null) {
+                LOG.debug("A dead letter of flow {} was kept before, as {}: not kept again", letter.flow(), seenAs);
+            }
             if (kept.dropped() > 0) {
                 LOG.warn("Dropped the {} oldest dead letter(s) of flow {} to keep the newest (mstore.dead-letters.max-per-flow)",
                         kept.dropped(), letter.flow());

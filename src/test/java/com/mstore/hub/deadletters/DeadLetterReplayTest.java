@@ -255,6 +255,22 @@ class DeadLetterReplayTest {
         assertThat(hub.post("/api/dead-letters/" + id + "/replay", "{\"body\": 5}").statusCode()).isEqualTo(400);
         assertThat(hub.post("/api/dead-letters/" + id + "/replay", "[1]").statusCode()).isEqualTo(400);
         assertThat(hub.post("/api/dead-letters/" + id + "/replay", "{\"body\": \"x\", \"extra\": 1}").statusCode()).isEqualTo(400);
+        // a fix sent without its content type, or as text, is refused, not dropped for the original
+        long handledBefore = hub.completed("cache-invalidation");
+        String fix = "{\"body\": \"{\\\"key\\\": \\\"cache:fix-" + RUN + "\\\"}\"}";
+        for (String contentType : new String[] {null, "text/plain", "application/x-www-form-urlencoded"}) {
+            HttpRequest.Builder post = HttpRequest.newBuilder(URI.create("http://localhost:" + hub.httpPort() + "/api/dead-letters/" + id + "/replay"))
+                    .header("X-API-Key", RunningHub.TEST_API_KEY).POST(HttpRequest.BodyPublishers.ofString(fix));
+            if (contentType != null) {
+                post.header("Content-Type", contentType);
+            }
+            HttpResponse<String> refused = hub.send(post.build());
+            assertThat(refused.statusCode()).as("replay sent as " + contentType).isEqualTo(415);
+            assertThat(JSON.readTree(refused.body()).get("error").asText()).isEqualTo("unsupported-media-type");
+        }
+        assertThat(JSON.readTree(hub.get("/api/dead-letters/" + id).body()).get("replays").asInt()).isZero();
+        assertThat(hub.metric("mstore_dead_letters_replayed_total", "flow=\"cache-invalidation\"")).isZero();
+        assertThat(hub.completed("cache-invalidation")).isEqualTo(handledBefore);
 
         HttpResponse<String> deleted = hub.send(HttpRequest.newBuilder(URI.create("http://localhost:" + hub.httpPort() + "/api/dead-letters/" + id))
                 .header("X-API-Key", RunningHub.TEST_API_KEY).DELETE().build());
@@ -279,6 +295,9 @@ class DeadLetterReplayTest {
                 .GET().build());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("id=\"api-key\"");
+        HttpResponse<String> root = hub.send(HttpRequest.newBuilder(URI.create("http://localhost:" + hub.httpPort() + "/")).GET().build());
+        assertThat(root.statusCode()).isEqualTo(302);
+        assertThat(root.headers().firstValue("Location")).contains("/console");
     }
 
     /**

@@ -117,6 +117,7 @@ class FlowsAsFilesTest {
             assertThat(deadLetter.get("reason").asText()).isEqualTo("invalid-payload");
             assertThat(deadLetter.get("source").get("subject").asText()).isEqualTo(subject);
             assertThat(deadLetter.get("replayedTo").asText()).isEqualTo("nats:" + subject);
+            assertThat(flow("low-stock").get("failed").asInt()).as("dead-lettered messages count as failed").isEqualTo(1);
 
             replayFixed(deadLetter, "\"seven\"", String.valueOf(branch));
             await().atMost(PATIENCE).until(() -> first.messages().size() == 2 && second.messages().size() == 2);
