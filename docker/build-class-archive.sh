@@ -3,7 +3,7 @@
 # classes, compile its Java DSL routes and start every route it can, stops it, and keeps what it
 # loaded as a class-data archive (AppCDS, hub.jsa). JAVA_OPTS names that archive, so each start of
 # the image maps those classes instead of loading and verifying them again (make bench: start to
-# ready about a quarter shorter, README Benchmarks). A missing or stale archive only costs that time.
+# ready about a quarter shorter, docs/benchmarks.md). A missing or stale archive only costs that time.
 #
 # The first start compiles routes/*.java into compiled-routes/ (MSTORE_ROUTES_COMPILE_CACHE, which
 # the image sets too), so a start of the image loads them instead of running javac; the second

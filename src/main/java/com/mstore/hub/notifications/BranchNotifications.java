@@ -15,7 +15,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * Tells every user of a branch something: one notification (CONTRACTS.md section 5, {@code userId},
  * {@code message}, {@code timestamp}) on each user's channel {@code user:{userId}:notifications}, for
- * the users in the Redis set {@code mstore:branch:{branchId}:users}. The branch and the message are
+ * the users in the Redis set {@code mstore:branch:{branchId}:users}, its timestamp RFC 3339 to the
+ * millisecond (the notifications flow pushes the same user, message and timestamp once). The branch and the message are
  * Camel simple expressions, evaluated on each message (the kamelet mstore-branch-notification-sink).
  * Built with Jackson, not a template: a message is whatever the flow put in it, quotes included.
  */
@@ -68,7 +69,7 @@ public class BranchNotifications implements Processor {
                 continue;
             }
             String notification = JSON.createObjectNode().put("userId", userId).put("message", text)
-                    .put("timestamp", clock.instant().getEpochSecond()).toString();
+                    .put("timestamp", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString()).toString();
             redis.convertAndSend("user:" + userId + ":notifications", notification);
             told++;
         }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Camel's Java DSL loader (camel-java-joor-dsl) with the classes it compiles kept in a directory
  * ({@code mstore.routes.compile-cache}), under a key made of the route files' exact text and the
  * class path: a start that finds a file's classes there loads them instead of running javac, which
- * took about a second of a container's start (README, Benchmarks). The image fills the directory
+ * took about a second of a container's start (docs/benchmarks.md). The image fills the directory
  * while it is built (docker/build-class-archive.sh). A route file that was edited, or mounted over
  * the image's, has another key and is compiled as before; so is everything while routes reload
  * (make run), and when no directory is set (the default).

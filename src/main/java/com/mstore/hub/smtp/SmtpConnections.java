@@ -26,7 +26,7 @@ import org.apache.camel.util.TimeUtils;
 
 /**
  * The SMTP sessions the email worker sends through (flow 3): kept open in a pool, with the login
- * and TLS of {@code mstore.smtp.*} (README, "Credentials and TLS").
+ * and TLS of {@code mstore.smtp.*} (docs/operations.md, "Credentials and TLS").
  */
 @Configuration
 public class SmtpConnections implements CamelConfiguration, Ordered {

@@ -8,7 +8,7 @@ import org.apache.camel.PropertyInject;
 
 /**
  * What every TLS connection of the hub trusts (mstore.tls.ca-file): the broker packages take it as
- * the bean brokerTrust (README, "Credentials and TLS").
+ * the bean brokerTrust (docs/operations.md, "Credentials and TLS").
  */
 @Configuration
 public class TlsConfiguration implements CamelConfiguration, Ordered {
