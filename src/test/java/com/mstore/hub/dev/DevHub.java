@@ -25,6 +25,20 @@ public final class DevHub {
     private DevHub() {
     }
 
+    /** What make run says once the hub is ready: where to look. */
+    static String whereToLook(String httpPort, boolean mailKeptHere) {
+        String hub = "http://localhost:" + httpPort;
+        return String.join(System.lineSeparator(), "The hub is ready.",
+                "  Console:  " + hub + "/console",
+                "  API:      " + hub + "/api/flows, " + hub + "/api/dead-letters (no API key in make run)",
+                "  Health:   " + hub + "/observe/health, metrics at " + hub + "/observe/metrics",
+                "  Try it:   the README's \"Try each flow\" blocks, pasted in another terminal",
+                mailKeptHere ? "  Mail:     kept by the local SMTP server: IMAP localhost:" + LocalBrokers.DEV_IMAP_PORT
+                        + ", user and password the recipient's address"
+                        : "  Mail:     sent to the SMTP server already running on the SMTP port",
+                "  Edit:     routes/, kamelets/, schemas/ and templates/ reload as you save");
+    }
+
     public static void main(String... args) throws Exception {
         LocalBrokers brokers = LocalBrokers.reuseOrStart(LocalBrokers.PortPlan.standard());
         brokers.hubSettings().forEach(System::setProperty);
@@ -41,6 +55,13 @@ public final class DevHub {
         boolean demo = Arrays.asList(args).contains("--demo");
         String[] camelArgs = Arrays.stream(args).filter(arg -> !arg.equals("--demo")).toArray(String[]::new);
         Main main = HubApplication.newMain();
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport started) {
+                LOG.info(whereToLook(started.getCamelContext().resolvePropertyPlaceholders("{{mstore.http.port}}"),
+                        brokers.get("SMTP").startedHere()));
+            }
+        });
         if (demo) {
             main.addMainListener(new MainListenerSupport() {
                 @Override

@@ -18,7 +18,7 @@ public final class LocalBrokers implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalBrokers.class);
     private static final String HOST = "localhost";
-    static final int DEV_IMAP_PORT = 3143;
+    public static final int DEV_IMAP_PORT = 3143;
 
     /** Ports of ../shared/CONTRACTS.md. */
     public record PortPlan(int kafka, int nats, int rabbitMq, int mqtt, int redis, int smtp) {
