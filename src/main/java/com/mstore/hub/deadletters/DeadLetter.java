@@ -11,12 +11,13 @@ import java.util.Map;
  * @param broker   the kind of broker it was received from (kafka, nats, rabbitmq, mqtt, redis)
  * @param source   where it was received, in the broker's words (topic, partition, offset and key;
  *                 subject; queue; MQTT topic; Redis channel): where a replay publishes it again
- * @param body     the bytes received, or their first part when {@code bodyCut}
+ * @param body     the bytes received (the first part of them in a listing, or when {@code bodyCut})
+ * @param bodyBytes how many bytes of the body the store keeps (more than {@code body} holds in a listing)
  * @param bodyCut  the store (or the flow's own dead-letter target) kept only the first part of the body
  * @param replays  each replay so far: when, whether the body was changed, where it was published
  */
 public record DeadLetter(String id, String flow, String broker, String reason, String message, Map<String, Object> source,
-                         String failedAt, String traceId, byte[] body, boolean bodyCut,
+                         String failedAt, String traceId, byte[] body, long bodyBytes, boolean bodyCut,
                          List<Map<String, Object>> replays) {
 
     /** What a flow's failure gives the store; it assigns the id and keeps the replays. */

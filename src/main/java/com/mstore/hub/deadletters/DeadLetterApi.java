@@ -216,7 +216,7 @@ public class DeadLetterApi {
         }
         boolean cut = text.length() > bodyChars;
         item.put("body", cut ? text.substring(0, bodyChars) : text);
-        item.put("bodyTruncated", cut || letter.bodyCut());
+        item.put("bodyTruncated", cut || letter.bodyCut() || letter.body().length < letter.bodyBytes());
         if (!valid && !cut) {
             // not UTF-8: the text above is lossy, these are the bytes as received
             item.put("bodyBase64", DeadLetterStore.base64(letter.body()));

@@ -24,8 +24,14 @@ public class DeadLetterBeans implements CamelConfiguration {
     @PropertyInject("mstore.dead-letters.max-per-flow")
     private int maxPerFlow;
 
+    @PropertyInject("mstore.dead-letters.max-bytes-per-flow")
+    private long maxBytesPerFlow;
+
     @PropertyInject("mstore.dead-letters.max-body-bytes")
     private int maxBodyBytes;
+
+    @PropertyInject("mstore.dead-letters.scan-per-page")
+    private int scanPerPage;
 
     @PropertyInject("mstore.dead-letters.list-body-chars")
     private int listBodyChars;
@@ -41,7 +47,9 @@ public class DeadLetterBeans implements CamelConfiguration {
 
     @BindToRegistry(value = "deadLetterStore", lazy = true)
     public DeadLetterStore deadLetterStore(StringRedisTemplate redisTemplate) {
-        return new DeadLetterStore(redisTemplate, keyPrefix, maxPerFlow, dedupeTtlSeconds);
+        // a listing shows list-body-chars characters, up to four bytes each
+        return new DeadLetterStore(redisTemplate, keyPrefix,
+                new DeadLetterStore.Limits(maxPerFlow, maxBytesPerFlow, 4 * listBodyChars, scanPerPage), dedupeTtlSeconds);
     }
 
     @BindToRegistry(value = "deadLetterMetrics", lazy = true)

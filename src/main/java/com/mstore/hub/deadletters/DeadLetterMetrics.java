@@ -31,6 +31,9 @@ public final class DeadLetterMetrics {
                 Gauge.builder("mstore.dead.letters.stored", store, s -> storedOrNaN(s, flow))
                         .tag("flow", flow).description("Dead letters kept for the dead-letter API (all instances)")
                         .register(registry);
+                Gauge.builder("mstore.dead.letters.stored.bytes", store, s -> storedBytesOrNaN(s, flow))
+                        .tag("flow", flow).description("Bytes the kept dead letters take in Redis (all instances)")
+                        .register(registry);
                 for (String counter : new String[] {"replayed", "discarded", "dropped"}) {
                     counter(counter, flow);
                 }
@@ -39,9 +42,11 @@ public final class DeadLetterMetrics {
         for (String gone : Set.copyOf(followed)) {
             if (!flows.contains(gone)) {
                 followed.remove(gone);
-                Meter stored = registry.find("mstore.dead.letters.stored").tag("flow", gone).meter();
-                if (stored != null) {
-                    registry.remove(stored);
+                for (String gauge : new String[] {"mstore.dead.letters.stored", "mstore.dead.letters.stored.bytes"}) {
+                    Meter stored = registry.find(gauge).tag("flow", gone).meter();
+                    if (stored != null) {
+                        registry.remove(stored);
+                    }
                 }
             }
         }
@@ -52,6 +57,14 @@ public final class DeadLetterMetrics {
             return store.stored(flow);
         } catch (RuntimeException e) {
             return Double.NaN; // Redis unreachable: the scrape goes on
+        }
+    }
+
+    private static double storedBytesOrNaN(DeadLetterStore store, String flow) {
+        try {
+            return store.storedBytes(flow);
+        } catch (RuntimeException e) {
+            return Double.NaN;
         }
     }
 

@@ -43,8 +43,23 @@ public class DeadLetterStore {
 
     private final StringRedisTemplate redis;
     private final String prefix;
-    private final int maxPerFlow;
+    private final Limits limits;
     private final long seenTtlSeconds;
+
+    /**
+     * How much a flow keeps: at most {@code entries} dead letters and {@code bytes} bytes of them (the
+     * oldest dropped first); a listing shows each one's first {@code previewBytes} bytes, and a listing
+     * filtered by reason reads at most {@code scanPerPage} entries of a flow before it answers (with a
+     * cursor where it stopped).
+     */
+    public record Limits(int entries, long bytes, int previewBytes, int scanPerPage) {
+        public Limits {
+            if (entries < 1 || bytes < 1 || previewBytes < 1 || scanPerPage < 1) {
+                throw new IllegalArgumentException("the dead-letter limits must be 1 or more: " + entries + " entries, " + bytes
+                        + " bytes, " + previewBytes + " preview bytes, " + scanPerPage + " scanned per page");
+            }
+        }
+    }
 
     /** What keeping one dead letter did: its id (null when it had been kept before) and how many old ones it pushed out. */
     public record Kept(String id, long dropped) {
@@ -58,13 +73,10 @@ public class DeadLetterStore {
     public record Summary(String flow, long count, Map<String, Long> reasons, long dropped) {
     }
 
-    public DeadLetterStore(StringRedisTemplate redis, String prefix, int maxPerFlow, long seenTtlSeconds) {
-        if (maxPerFlow < 1) {
-            throw new IllegalArgumentException("mstore.dead-letters.max-per-flow must be 1 or more, not " + maxPerFlow);
-        }
+    public DeadLetterStore(StringRedisTemplate redis, String prefix, Limits limits, long seenTtlSeconds) {
         this.redis = redis;
         this.prefix = prefix;
-        this.maxPerFlow = maxPerFlow;
+        this.limits = limits;
         this.seenTtlSeconds = seenTtlSeconds;
     }
 
@@ -85,19 +97,30 @@ public class DeadLetterStore {
         keysAndArgs.add(bytes(replays(flow)));
         keysAndArgs.add(bytes(dropped(flow)));
         keysAndArgs.add(bytes(seenAs == null ? "" : key(flow, "seen:" + seenAs)));
-        keysAndArgs.add(bytes(String.valueOf(maxPerFlow)));
+        keysAndArgs.add(bytes(bodies(flow)));
+        keysAndArgs.add(bytes(bytesKey(flow)));
+        byte[] body = letter.body() == null ? new byte[0] : letter.body();
+        keysAndArgs.add(bytes(String.valueOf(limits.entries())));
         keysAndArgs.add(bytes(String.valueOf(seenForSeconds)));
         keysAndArgs.add(bytes(letter.reason()));
+        keysAndArgs.add(bytes(String.valueOf(limits.bytes())));
+        keysAndArgs.add(body);
+        int sizeArgument = keysAndArgs.size();
+        keysAndArgs.add(null);
         field(keysAndArgs, "broker", bytes(letter.broker()));
         field(keysAndArgs, "reason", bytes(letter.reason()));
         field(keysAndArgs, "message", bytes(letter.message()));
         field(keysAndArgs, "source", json(letter.source()));
         field(keysAndArgs, "failedAt", bytes(letter.failedAt()));
         field(keysAndArgs, "traceId", bytes(letter.traceId() == null ? "" : letter.traceId()));
-        field(keysAndArgs, "body", letter.body() == null ? new byte[0] : letter.body());
+        field(keysAndArgs, "preview", preview(body));
+        field(keysAndArgs, "bodyBytes", bytes(String.valueOf(body.length)));
         field(keysAndArgs, "bodyCut", bytes(String.valueOf(letter.bodyCut())));
+        // what the flow's byte bound counts: the body and every field kept with it
+        long size = body.length + keysAndArgs.subList(sizeArgument + 1, keysAndArgs.size()).stream().mapToLong(value -> value.length).sum();
+        keysAndArgs.set(sizeArgument, bytes(String.valueOf(size)));
         List<?> result = redis.execute((RedisCallback<List<?>>) connection -> connection.scriptingCommands()
-                .eval(KEEP, ReturnType.MULTI, 5, keysAndArgs.toArray(byte[][]::new)));
+                .eval(KEEP, ReturnType.MULTI, 7, keysAndArgs.toArray(byte[][]::new)));
         String entry = result == null ? "" : text(result.get(0));
         long dropped = result == null ? 0 : ((Number) result.get(1)).longValue();
         return new Kept(entry.isEmpty() ? null : flow + "." + entry, dropped);
@@ -114,7 +137,22 @@ public class DeadLetterStore {
         if (found == null || found.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(toDeadLetter(at.flow(), found.get(0), replaysOf(at.flow(), List.of(at.entry()))));
+        byte[] body = redis.execute((RedisCallback<byte[]>) connection -> connection.hashCommands()
+                .hGet(bytes(bodies(at.flow())), bytes(at.entry())));
+        return Optional.of(toDeadLetter(at.flow(), found.get(0), replaysOf(at.flow(), List.of(at.entry())), body));
+    }
+
+    /** A body's first part for a listing: whole characters when it is UTF-8. */
+    private byte[] preview(byte[] body) {
+        if (body.length <= limits.previewBytes()) {
+            return body;
+        }
+        int end = limits.previewBytes();
+        // not inside a UTF-8 character: back to its first byte
+        while (end > 0 && (body[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return java.util.Arrays.copyOf(body, end);
     }
 
     /**
@@ -127,18 +165,32 @@ public class DeadLetterStore {
             throw new IllegalArgumentException("not a cursor of this listing: " + cursor);
         }
         List<DeadLetter> merged = new ArrayList<>();
+        // the newest place a flow's scan stopped short at (the listing can go no further this page)
+        Id stoppedAt = null;
         for (String flow : flows) {
             // after the cursor in the merged order (time, then flow): flows sorting before the cursor's
             // may still hold an entry of the cursor's very id
             String upper = after.map(id -> flow.compareTo(id.flow()) < 0 ? id.entry() : "(" + id.entry()).orElse("+");
-            merged.addAll(newest(flow, reason, limit + 1, upper));
+            Scan scan = newest(flow, reason, limit + 1, upper);
+            merged.addAll(scan.found());
+            if (scan.stoppedAt() != null) {
+                Id stopped = Id.parse(flow + "." + scan.stoppedAt()).orElseThrow();
+                if (stoppedAt == null || Id.ORDER.compare(stopped, stoppedAt) > 0) {
+                    stoppedAt = stopped;
+                }
+            }
         }
         merged.sort(NEWEST_FIRST);
-        if (merged.size() <= limit) {
-            return new Page(merged, null);
+        if (stoppedAt != null) {
+            // nothing older than where a scan stopped: that flow's older ones are not read yet
+            Id bound = stoppedAt;
+            merged.removeIf(letter -> Id.ORDER.compare(Id.parse(letter.id()).orElseThrow(), bound) < 0);
         }
-        List<DeadLetter> page = List.copyOf(merged.subList(0, limit));
-        return new Page(page, page.get(limit - 1).id());
+        if (merged.size() > limit) {
+            List<DeadLetter> page = List.copyOf(merged.subList(0, limit));
+            return new Page(page, page.get(limit - 1).id());
+        }
+        return new Page(merged, stoppedAt == null ? null : stoppedAt.flow() + "." + stoppedAt.entry());
     }
 
     /** Records a replay of a dead letter; returns how many it has had, or -1 when it is gone. */
@@ -158,7 +210,8 @@ public class DeadLetterStore {
         }
         String flow = parsed.get().flow();
         Long removed = redis.execute((RedisCallback<Long>) connection -> connection.scriptingCommands().eval(DISCARD,
-                ReturnType.INTEGER, 3, bytes(stream(flow)), bytes(reasons(flow)), bytes(replays(flow)), bytes(parsed.get().entry())));
+                ReturnType.INTEGER, 5, bytes(stream(flow)), bytes(reasons(flow)), bytes(replays(flow)), bytes(bodies(flow)),
+                bytes(bytesKey(flow)), bytes(parsed.get().entry())));
         return removed != null && removed == 1;
     }
 
@@ -176,28 +229,43 @@ public class DeadLetterStore {
         return count == null ? 0 : count;
     }
 
-    private List<DeadLetter> newest(String flow, String reason, int wanted, String upper) {
+    /** The bytes a flow's dead letters take in Redis, as its bound counts them. */
+    public long storedBytes(String flow) {
+        String value = redis.opsForValue().get(bytesKey(flow));
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    /** What one flow's part of a listing found, and where it stopped short (null: it read all it needed). */
+    private record Scan(List<DeadLetter> found, String stoppedAt) {
+    }
+
+    private Scan newest(String flow, String reason, int wanted, String upper) {
         List<DeadLetter> found = new ArrayList<>();
         String bound = upper;
+        int scanned = 0;
         while (found.size() < wanted) {
+            if (scanned >= limits.scanPerPage()) {
+                return new Scan(found, bound.substring(1));
+            }
             String from = bound;
-            int step = reason == null ? wanted - found.size() : SCAN_STEP;
+            int step = reason == null ? wanted - found.size() : Math.min(SCAN_STEP, limits.scanPerPage() - scanned);
             List<ByteRecord> records = redis.execute((RedisCallback<List<ByteRecord>>) connection -> connection.streamCommands()
                     .xRevRange(bytes(stream(flow)), range(from), Limit.limit().count(step)));
             if (records == null || records.isEmpty()) {
                 break;
             }
+            scanned += records.size();
             List<ByteRecord> matching = records.stream()
                     .filter(record -> reason == null || reason.equals(text(record.getValue().get(bytesKey(record, "reason")))))
                     .limit(wanted - found.size()).toList();
             Map<String, List<Map<String, Object>>> replays = replaysOf(flow, matching.stream().map(r -> r.getId().getValue()).toList());
-            matching.forEach(record -> found.add(toDeadLetter(flow, record, replays)));
+            matching.forEach(record -> found.add(toDeadLetter(flow, record, replays, null)));
             if (records.size() < step) {
                 break;
             }
             bound = "(" + records.get(records.size() - 1).getId().getValue();
         }
-        return found;
+        return new Scan(found, null);
     }
 
     /** Entries up to {@code upper} ("+", an id, or "(id" for below it), newest first. */
@@ -229,7 +297,8 @@ public class DeadLetterStore {
         return byEntry;
     }
 
-    private static DeadLetter toDeadLetter(String flow, ByteRecord record, Map<String, List<Map<String, Object>>> replays) {
+    /** {@code body} the whole body kept, or null for the entry's preview (a listing). */
+    private static DeadLetter toDeadLetter(String flow, ByteRecord record, Map<String, List<Map<String, Object>>> replays, byte[] body) {
         Map<String, byte[]> fields = new LinkedHashMap<>();
         record.getValue().forEach((name, value) -> fields.put(text(name), value));
         String entry = record.getId().getValue();
@@ -240,9 +309,12 @@ public class DeadLetterStore {
             throw new IllegalStateException("the source of dead letter " + entry + " is not JSON", e);
         }
         String traceId = text(fields.get("traceId"));
+        // entries kept before bodies had a hash of their own hold the body itself
+        byte[] shown = body != null ? body : fields.containsKey("preview") ? fields.get("preview") : fields.getOrDefault("body", new byte[0]);
+        String bodyBytes = text(fields.get("bodyBytes"));
         return new DeadLetter(flow + "." + entry, flow, text(fields.get("broker")), text(fields.get("reason")), text(fields.get("message")), source,
                 text(fields.get("failedAt")), traceId == null || traceId.isEmpty() ? null : traceId,
-                fields.getOrDefault("body", new byte[0]), "true".equals(text(fields.get("bodyCut"))),
+                shown, bodyBytes == null ? shown.length : Long.parseLong(bodyBytes), "true".equals(text(fields.get("bodyCut"))),
                 replays.getOrDefault(entry, List.of()));
     }
 
@@ -300,6 +372,14 @@ public class DeadLetterStore {
 
     private String dropped(String flow) {
         return key(flow, "dropped");
+    }
+
+    private String bodies(String flow) {
+        return key(flow, "bodies");
+    }
+
+    private String bytesKey(String flow) {
+        return key(flow, "bytes");
     }
 
     private String key(String flow, String part) {

@@ -69,6 +69,12 @@ public final class AuditBatch {
         void duplicate() {
             outcome = Outcome.DUPLICATE;
         }
+
+        /** A record that cannot be audited after all (its audit record is over Kafka's limit): a dead letter, for this reason. */
+        void deadLetter(Map<String, String> failure) {
+            this.failure = Map.copyOf(failure);
+            outcome = Outcome.DEAD_LETTER;
+        }
     }
 
     private final KafkaPoll poll;

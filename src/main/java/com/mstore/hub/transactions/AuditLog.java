@@ -20,6 +20,7 @@ import com.mstore.hub.deadletters.DeadLetterCapture;
 import com.mstore.hub.errors.FailureHeaders;
 import com.mstore.hub.errors.ReadAgainException;
 import com.mstore.hub.kafka.KafkaPoll;
+import com.mstore.hub.metrics.MetricsRegistry;
 import com.mstore.hub.tracing.MessageSpans;
 import com.mstore.hub.tracing.TraceContext;
 import org.apache.camel.CamelContext;
@@ -108,35 +109,76 @@ public class AuditLog implements AutoCloseable, CamelContextAware {
         if (spans == null) {
             spans = MessageSpans.of(camelContext);
         }
-        List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
-        List<MessageSpans.MessageSpan> published = new ArrayList<>();
+        Map<AuditBatch.Entry, MessageSpans.MessageSpan> published = new java.util.LinkedHashMap<>();
         for (AuditBatch.Entry entry : batch.with(AuditBatch.Outcome.AUDIT)) {
-            MessageSpans.MessageSpan span = spans.publish(traceHeaders(entry.record()), "kafka", settings.auditTopic());
-            published.add(span);
-            out.add(auditRecord(entry, span.headers()));
+            published.put(entry, spans.publish(traceHeaders(entry.record()), "kafka", settings.auditTopic()));
         }
         Set<AuditBatch.Entry> truncate = new HashSet<>();
         try {
             while (true) {
-                List<ProducerRecord<String, byte[]>> records = new ArrayList<>(out);
-                List<AuditBatch.Entry> deadLetters = batch.with(AuditBatch.Outcome.DEAD_LETTER);
-                for (AuditBatch.Entry entry : deadLetters) {
-                    records.add(deadLetterRecord(entry.record(), entry.failure(), truncate.contains(entry)));
+                List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+                List<AuditBatch.Entry> owners = new ArrayList<>();
+                for (AuditBatch.Entry entry : batch.with(AuditBatch.Outcome.AUDIT)) {
+                    records.add(auditRecord(entry, published.get(entry).headers()));
+                    owners.add(entry);
                 }
-                List<AuditBatch.Entry> tooLarge = inTransaction(batch.poll(), records, out.size(), deadLetters);
+                for (AuditBatch.Entry entry : batch.with(AuditBatch.Outcome.DEAD_LETTER)) {
+                    records.add(deadLetterRecord(entry.record(), entry.failure(), truncate.contains(entry)));
+                    owners.add(entry);
+                }
+                List<Integer> tooLarge = inTransaction(batch.poll(), records);
                 if (tooLarge.isEmpty()) {
-                    published.forEach(MessageSpans.MessageSpan::succeeded);
+                    published.forEach((entry, span) -> {
+                        if (entry.outcome() == AuditBatch.Outcome.AUDIT) {
+                            span.succeeded();
+                        }
+                    });
                     return;
                 }
-                // a dead letter too large for its topic would block the partition for good: cut it instead
-                tooLarge.forEach(entry -> LOG.warn("Record {} too large for {}: dead-lettering its first {} bytes",
-                        entry.record().topicPartition() + "@" + entry.record().offset(), settings.deadLetterTopic(), TRUNCATED_BYTES));
-                truncate.addAll(tooLarge);
+                for (int index : tooLarge) {
+                    AuditBatch.Entry entry = owners.get(index);
+                    if (entry.outcome() == AuditBatch.Outcome.AUDIT) {
+                        // over Kafka's limit once audited: read again for ever, it would hold up its partition
+                        RecordTooLargeException refused = new RecordTooLargeException("the audit record of "
+                                + records.get(index).value().length + " bytes is over what Kafka takes on " + settings.auditTopic());
+                        published.get(entry).failed(refused);
+                        entry.deadLetter(tooLargeFailure(exchange, refused.getMessage()));
+                        countTooLarge(exchange, entry);
+                    }
+                    if (!truncate.add(entry)) {
+                        throw new KafkaException("a dead letter cut to " + TRUNCATED_BYTES + " bytes is still too large for "
+                                + settings.deadLetterTopic() + " (" + entry.record().topicPartition() + "@" + entry.record().offset() + ")");
+                    }
+                    LOG.warn("Record {} too large for Kafka: dead-lettering its first {} bytes to {}",
+                            entry.record().topicPartition() + "@" + entry.record().offset(), TRUNCATED_BYTES, settings.deadLetterTopic());
+                }
             }
         } catch (RuntimeException failed) {
-            published.forEach(span -> span.failed(failed));
+            published.values().forEach(span -> span.failed(failed));
             throw failed;
         }
+    }
+
+    /** The mstore-* headers of a transaction whose audit record is over Kafka's limit. */
+    private Map<String, String> tooLargeFailure(Exchange exchange, String message) {
+        Map<String, String> failure = new java.util.LinkedHashMap<>();
+        failure.put(FailureHeaders.REASON, "too-large");
+        failure.put(FailureHeaders.MESSAGE, message + ": dead-lettered with its first " + TRUNCATED_BYTES + " bytes");
+        failure.put(FailureHeaders.FAILED_AT, clock.instant().toString());
+        String flow = FailureHeaders.flowOf(exchange);
+        if (flow != null) {
+            failure.put(FailureHeaders.FLOW, flow);
+        }
+        return failure;
+    }
+
+    /** Counted and logged as the shared error handling does every dead letter (hub/error-handling.camel.yaml). */
+    private void countTooLarge(Exchange exchange, AuditBatch.Entry entry) {
+        String flow = entry.failure().getOrDefault(FailureHeaders.FLOW, "none");
+        MetricsRegistry.of(camelContext).counter("mstore.dead.letters", "flow", flow, "route", String.valueOf(exchange.getFromRouteId()),
+                "reason", "too-large").increment();
+        LoggerFactory.getLogger("com.mstore.hub.dead-letter").warn("Dead-lettered a message of flow {} from route {}: too-large: {}",
+                flow, exchange.getFromRouteId(), entry.failure().get(FailureHeaders.MESSAGE));
     }
 
     private static Map<String, String> traceHeaders(KafkaPoll.Record record) {
@@ -159,19 +201,28 @@ public class AuditLog implements AutoCloseable, CamelContextAware {
     public synchronized void deadLetterBatch(Exchange exchange) {
         AuditBatch batch = exchange.getProperty(AuditBatch.PROPERTY, AuditBatch.class);
         Map<String, String> batchFailure = mstoreHeaders(exchange);
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        for (AuditBatch.Entry entry : batch.entries()) {
-            switch (entry.outcome()) {
-                case DEAD_LETTER -> records.add(deadLetterRecord(entry.record(), entry.failure(), false));
-                case DUPLICATE -> { }
-                default -> records.add(deadLetterRecord(entry.record(), batchFailure, false));
+        List<AuditBatch.Entry> entries = batch.entries().stream().filter(entry -> entry.outcome() != AuditBatch.Outcome.DUPLICATE).toList();
+        Set<AuditBatch.Entry> truncate = new HashSet<>();
+        while (true) {
+            List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+            for (AuditBatch.Entry entry : entries) {
+                records.add(deadLetterRecord(entry.record(), entry.outcome() == AuditBatch.Outcome.DEAD_LETTER ? entry.failure() : batchFailure,
+                        truncate.contains(entry)));
+            }
+            List<Integer> tooLarge = inTransaction(batch.poll(), records);
+            if (tooLarge.isEmpty()) {
+                // the shared dead-letter route counts each record of the batch; they are kept for the
+                // dead-letter API once read back from the topic
+                exchange.setProperty("mstoreDeadLetterCount", records.size());
+                exchange.setProperty(DeadLetterCapture.KEPT_WHEN_COMMITTED, true);
+                return;
+            }
+            for (int index : tooLarge) {
+                if (!truncate.add(entries.get(index))) {
+                    throw new KafkaException("a dead letter cut to " + TRUNCATED_BYTES + " bytes is still too large for " + settings.deadLetterTopic());
+                }
             }
         }
-        inTransaction(batch.poll(), records, 0, List.of());
-        // the shared dead-letter route counts each record of the batch; they are kept for the
-        // dead-letter API once read back from the topic
-        exchange.setProperty("mstoreDeadLetterCount", records.size());
-        exchange.setProperty(DeadLetterCapture.KEPT_WHEN_COMMITTED, true);
     }
 
     private ProducerRecord<String, byte[]> auditRecord(AuditBatch.Entry entry, Map<String, String> traceHeaders) {
@@ -218,12 +269,11 @@ public class AuditLog implements AutoCloseable, CamelContextAware {
     }
 
     /**
-     * One transaction: the records and the poll's offsets. Returns the dead letters the topic refused
-     * as too large (the transaction is then aborted, to be written again with those cut), or an empty
-     * list once committed.
+     * One transaction: the records and the poll's offsets. Returns the indexes of the records Kafka
+     * refused as too large (the transaction is then aborted, to be written again without them as
+     * they were), or an empty list once committed.
      */
-    private List<AuditBatch.Entry> inTransaction(KafkaPoll poll, List<ProducerRecord<String, byte[]>> records,
-                                                 int firstDeadLetter, List<AuditBatch.Entry> deadLetters) {
+    private List<Integer> inTransaction(KafkaPoll poll, List<ProducerRecord<String, byte[]>> records) {
         Producer<String, byte[]> kafka = producer(camelContext);
         List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
         try {
@@ -232,13 +282,13 @@ public class AuditLog implements AutoCloseable, CamelContextAware {
                 sent.add(kafka.send(record));
             }
             kafka.flush();
-            List<AuditBatch.Entry> tooLarge = new ArrayList<>();
+            List<Integer> tooLarge = new ArrayList<>();
             for (int i = 0; i < sent.size(); i++) {
                 try {
                     sent.get(i).get();
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RecordTooLargeException && i >= firstDeadLetter && !deadLetters.isEmpty()) {
-                        tooLarge.add(deadLetters.get(i - firstDeadLetter));
+                    if (e.getCause() instanceof RecordTooLargeException) {
+                        tooLarge.add(i);
                     } else {
                         throw e.getCause() instanceof KafkaException kafkaError ? kafkaError : new KafkaException(e.getCause());
                     }

@@ -36,6 +36,16 @@ public final class KafkaKraftBroker extends StartedHere implements Restartable {
      * it, say); it listens on {@code port}.
      */
     public static KafkaKraftBroker start(int port, int advertisedPort) {
+        return start(port, advertisedPort, 8 * 1024 * 1024);
+    }
+
+    /** A broker at Kafka's own size limits (message.max.bytes 1 MiB and a little), as production runs one. */
+    public static KafkaKraftBroker startWithKafkasLimits(int port) {
+        return start(port, port, 0);
+    }
+
+    /** {@code messageMaxBytes} 0: Kafka's default. */
+    private static KafkaKraftBroker start(int port, int advertisedPort, int messageMaxBytes) {
         int controllerPort = Ports.free();
         Path logDir = TempDirs.create("kafka");
         Properties props = new Properties();
@@ -61,7 +71,9 @@ public final class KafkaKraftBroker extends StartedHere implements Restartable {
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         props.put("log.cleaner.threads", "1");
         // room for the oversized records the tests send (the hub must dead-letter them unchanged)
-        props.put("message.max.bytes", String.valueOf(8 * 1024 * 1024));
+        if (messageMaxBytes > 0) {
+            props.put("message.max.bytes", String.valueOf(messageMaxBytes));
+        }
         KafkaConfig config = new KafkaConfig(props);
         try {
             new Formatter()

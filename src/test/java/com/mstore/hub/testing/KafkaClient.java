@@ -57,6 +57,15 @@ public final class KafkaClient implements AutoCloseable {
         }
     }
 
+    /** Publishes a record to one partition of the topic. */
+    public void send(String topic, int partition, String key, String value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, partition, key, value)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish to " + topic + "-" + partition, e);
+        }
+    }
+
     public void send(String topic, String key, byte[] value) {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
