@@ -97,7 +97,44 @@ public class CallbackFirstMqttClient extends MqttClient {
         }
     }
 
-    /** For the registry's destroy: disconnects and releases the client's threads. */
+    /**
+     * Leaves a subscription at once (the hub is stopping): the broker sends this session nothing more
+     * on it, and gives the rest of a shared subscription's group everything. What the session holds
+     * is still processed and acknowledged before {@link #end}.
+     */
+    public synchronized void unsubscribeFrom(String topicFilter) {
+        if (isConnected()) {
+            try {
+                unsubscribe(topicFilter);
+                LOG.info("MQTT session {} left {}", getClientId(), topicFilter);
+            } catch (MqttException e) {
+                LOG.warn("MQTT session {} could not leave {}: {}", getClientId(), topicFilter, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Ends the session on the broker (disconnects with a session expiry of 0): nothing is kept or
+     * queued for it any more. A session that cannot be reached now expires as its settings say.
+     */
+    public synchronized void end() {
+        if (connecting != null) {
+            connecting.exceptionally(failed -> null).join();
+            connecting = null;
+        }
+        if (isConnected()) {
+            try {
+                MqttProperties ended = new MqttProperties();
+                ended.setSessionExpiryInterval(0L);
+                aClient.disconnect(5_000, null, null, 0, ended).waitForCompletion(10_000);
+                LOG.info("MQTT session {} ended", getClientId());
+            } catch (MqttException e) {
+                LOG.warn("MQTT session {} did not end cleanly, it expires as configured: {}", getClientId(), e.getMessage());
+            }
+        }
+    }
+
+    /** For the registry's destroy: disconnects (if the route's policy has not) and releases the client's threads. */
     public void shutdown() {
         gate.close();
         pause();

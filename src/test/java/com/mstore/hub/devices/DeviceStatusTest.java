@@ -225,14 +225,16 @@ class DeviceStatusTest {
     }
 
     /**
-     * A rollout: statuses published while the instance is away wait in its persistent session, and
-     * every one reaches the registry when it is back. The broker sends them the moment it accepts
+     * A hub that runs alone and keeps its session when it stops (mstore.devices.leave-on-stop false):
+     * statuses published while it is away wait in its persistent session, and every one reaches the
+     * registry when it is back. The broker sends them the moment it accepts
      * the connection, before camel-paho-mqtt5's consumer would have set its callback (Paho then
      * acknowledges and drops them).
      */
     @Test
     void statusesPublishedWhileTheHubIsAwayAllArriveWhenItIsBack() throws Exception {
         settings.put("mstore.instance-id", "away-" + run);
+        settings.put("mstore.devices.leave-on-stop", "false");
         int backlog = 300;
         try (RunningHub hub = RunningHub.startWith(settings)) {
             publishStatus("POS-AWAY-" + run + "-probe", true, 50, Instant.now());
@@ -247,6 +249,8 @@ class DeviceStatusTest {
             for (int i = 0; i < backlog; i++) {
                 assertThat(redis.exists("mstore:device:POS-AWAY-" + run + "-" + i)).as("device " + i).isTrue();
             }
+        } finally {
+            MqttTestClient.endSession(settings.get("mstore.mqtt.server-uri"), "mstore-hub-away-" + run);
         }
     }
 

@@ -69,6 +69,25 @@ public final class MqttTestClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the persistent session a hub of this client id left on the broker (a hub told to keep
+     * it, or killed): connects once with a clean start and no session expiry, so nothing more is
+     * queued for it on a broker later tests share.
+     */
+    public static void endSession(String serverUri, String clientId) {
+        try {
+            MqttAsyncClient ending = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
+            MqttConnectionOptions clean = new MqttConnectionOptions();
+            clean.setCleanStart(true);
+            clean.setSessionExpiryInterval(0L);
+            ending.connect(clean).waitForCompletion(10_000);
+            ending.disconnect().waitForCompletion(10_000);
+            ending.close();
+        } catch (MqttException e) {
+            throw new IllegalStateException("cannot end the MQTT session " + clientId, e);
+        }
+    }
+
     public void subscribe(String topicFilter) {
         try {
             client.subscribe(topicFilter, 1).waitForCompletion(10_000);
