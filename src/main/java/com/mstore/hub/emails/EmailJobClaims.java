@@ -2,9 +2,14 @@ package com.mstore.hub.emails;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.mstore.hub.redis.RedisScripts;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -16,6 +21,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  * with a lifetime longer than one send), and marks it sent afterwards (kept for the dedupe window).
  * A copy that finds it sent is a duplicate; one that finds a live claim waits until the claim turns
  * into "sent" or expires (its worker died), and then mails it itself.
+ *
+ * <p>A worker holds its claim for as long as it works on the job, renewing it every third of its
+ * lifetime, however long the SMTP server takes: only a dead worker's claim runs out. Before it sends
+ * again (a redelivery), it checks that the claim is still its own, so a mail whose first send had an
+ * unknown outcome is never sent again once another worker took or mailed the job.
  *
  * <p>Why not Camel's idempotent consumer: it checks and then adds (two workers can both find the id
  * absent), and its {@code removeOnFailure} deletes the key when the exchange that found it fails. A
@@ -35,12 +45,15 @@ public class EmailJobClaims {
     private final String prefix;
     private final Duration claimTtl;
     private final Duration sentTtl;
+    private final Duration renewEvery;
+    private ScheduledExecutorService renewals;
 
     public EmailJobClaims(StringRedisTemplate redis, String prefix, Duration claimTtl, Duration sentTtl) {
         this.redis = redis;
         this.prefix = prefix;
         this.claimTtl = claimTtl;
         this.sentTtl = sentTtl;
+        this.renewEvery = claimTtl.dividedBy(3);
     }
 
     /**
@@ -49,8 +62,61 @@ public class EmailJobClaims {
      * job was mailed already.
      */
     public void claim(Exchange exchange) throws InterruptedException {
-        boolean claimed = claim(exchange.getProperty("job", EmailJob.class).jobId(), exchange.getExchangeId());
+        String jobId = exchange.getProperty("job", EmailJob.class).jobId();
+        String owner = exchange.getExchangeId();
+        boolean claimed = claim(jobId, owner);
         exchange.setProperty(CLAIMED, claimed);
+        if (claimed) {
+            ScheduledFuture<?> renewal = renewals(exchange.getContext()).scheduleWithFixedDelay(() -> renew(jobId, owner),
+                    renewEvery.toMillis(), renewEvery.toMillis(), TimeUnit.MILLISECONDS);
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    renewal.cancel(false);
+                }
+            });
+        }
+    }
+
+    /**
+     * Route step before each send: true when this is a redelivery and the job's claim is no longer
+     * this delivery's (another worker took it after it ran out, or mailed the job): it must not be
+     * sent from here again.
+     */
+    public boolean lostBeforeRetry(Exchange exchange) {
+        Integer attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+        if (attempt == null || attempt == 0) {
+            return false;
+        }
+        String jobId = exchange.getProperty("job", EmailJob.class).jobId();
+        String found = redis.execute(CLAIM, List.of(prefix + jobId), claimOf(exchange.getExchangeId()), String.valueOf(claimTtl.toSeconds()));
+        if ("claimed".equals(found)) {
+            return false;
+        }
+        LOG.warn("Email job {} is no longer this worker's to send ({}): not sent again from here", jobId,
+                "sent".equals(found) ? "mailed meanwhile" : "claimed by another worker");
+        exchange.setProperty(CLAIMED, false);
+        return true;
+    }
+
+    private void renew(String jobId, String owner) {
+        try {
+            String found = redis.execute(CLAIM, List.of(prefix + jobId), claimOf(owner), String.valueOf(claimTtl.toSeconds()));
+            // "sent" is this worker's own mark, just before the renewals stop
+            if ("busy".equals(found)) {
+                LOG.warn("Email job {}: another worker took its claim while this one held it", jobId);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Email job {}: its claim could not be renewed: {}", jobId, e.getMessage());
+        }
+    }
+
+    private synchronized ScheduledExecutorService renewals(CamelContext context) {
+        if (renewals == null) {
+            // Camel's own pool: shut down with the context
+            renewals = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "email-claim-renewals");
+        }
+        return renewals;
     }
 
     /** Route step: marks the job of property {@code job} mailed. */

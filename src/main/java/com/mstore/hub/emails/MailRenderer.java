@@ -2,8 +2,12 @@ package com.mstore.hub.emails;
 
 import java.io.File;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -48,8 +52,27 @@ public class MailRenderer implements Processor {
         mail.getHeaders().clear();
         mail.setHeader("Subject", render(job.type(), "subject", scope).trim());
         mail.setHeader("To", job.to());
+        mail.setHeader("Message-ID", messageId(job.jobId()));
         mail.setHeader(MailConstants.MAIL_ALTERNATIVE_BODY, render(job.type(), "txt", scope));
         mail.setBody(render(job.type(), "html", scope));
+    }
+
+    /**
+     * The same for every send of a job: should a mail go twice (its first final reply lost), a
+     * receiving system can tell the copy. A job id that is not plain letters, digits, '-' and '_' is
+     * hashed, so the id stays a valid RFC 5322 msg-id.
+     */
+    static String messageId(String jobId) {
+        String local = jobId.matches("[A-Za-z0-9_-]{1,200}") ? jobId : "sha256." + sha256(jobId);
+        return "<job." + local + "@mstore-hub>";
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Compiles an edited template file: used from now on if it compiles, otherwise this throws why and the last one stays. */

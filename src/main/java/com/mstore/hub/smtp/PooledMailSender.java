@@ -8,7 +8,6 @@ import java.util.Properties;
 import com.mstore.hub.emails.MailFailures;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.camel.component.mail.JavaMailSender;
 import org.apache.camel.component.mail.MailAuthenticator;
@@ -30,8 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A mail that fails on a session that had already sent (the server closed it meanwhile, which
  * shows at its first command) is sent once more on a new session, and the other idle sessions are
- * closed too. A refusal with an SMTP reply
- * (4xx, 5xx) is not: it goes back to the flow, which retries or dead-letters it (MailFailures).
+ * closed too. A refusal with an SMTP reply (4xx, 5xx) is not: it goes back to the flow, which
+ * retries or dead-letters it (MailFailures); nor is a mail whose final reply never came
+ * ({@link MailOutcomeUnknownException}), which the server may have accepted. That reply is awaited
+ * longer than the others ({@link FinalReplyTransport}).
  */
 public class PooledMailSender implements JavaMailSender, AutoCloseable {
 
@@ -39,10 +40,10 @@ public class PooledMailSender implements JavaMailSender, AutoCloseable {
 
     /** A connected SMTP session and how many mails it has sent. */
     private static final class Connection {
-        final Transport transport;
+        final FinalReplyTransport transport;
         int sent;
 
-        Connection(Transport transport) {
+        Connection(FinalReplyTransport transport) {
             this.transport = transport;
         }
     }
@@ -52,22 +53,31 @@ public class PooledMailSender implements JavaMailSender, AutoCloseable {
     private final String username;
     private final String password;
     private final Session session;
+    private final Duration replyTimeout;
+    private final Duration finalReplyTimeout;
     private final GenericObjectPool<Connection> pool;
 
+    /**
+     * @param replyTimeout how long to wait to connect and for each reply but the last (also the read
+     *                     timeout of {@code javaMailProperties})
+     * @param finalReplyTimeout how long to wait for the reply to the end of a mail
+     */
     public PooledMailSender(String host, int port, Properties javaMailProperties, String username, String password,
-                            int poolSize, Duration maxIdle, Duration connectionTimeout) {
+                            int poolSize, Duration maxIdle, Duration replyTimeout, Duration finalReplyTimeout) {
         this.host = host;
         this.port = port;
         this.username = username == null || username.isBlank() ? null : username;
         this.password = this.username == null ? null : password;
         this.session = Session.getInstance(javaMailProperties);
+        this.replyTimeout = replyTimeout;
+        this.finalReplyTimeout = finalReplyTimeout;
         GenericObjectPoolConfig<Connection> config = new GenericObjectPoolConfig<>();
         config.setMaxTotal(poolSize);
         config.setMaxIdle(poolSize);
         config.setMinIdle(0);
         config.setBlockWhenExhausted(true);
         // a worker waits for a session at most as long as it would to connect
-        config.setMaxWait(connectionTimeout);
+        config.setMaxWait(replyTimeout);
         config.setTestWhileIdle(true);
         config.setTimeBetweenEvictionRuns(maxIdle.dividedBy(2));
         config.setMinEvictableIdleDuration(maxIdle);
@@ -78,7 +88,7 @@ public class PooledMailSender implements JavaMailSender, AutoCloseable {
     private final class SessionFactory extends BasePooledObjectFactory<Connection> {
         @Override
         public Connection create() throws MessagingException {
-            Transport transport = session.getTransport("smtp");
+            FinalReplyTransport transport = FinalReplyTransport.create(session.getProperties(), replyTimeout, finalReplyTimeout);
             transport.connect(host, port, username, password);
             LOG.debug("SMTP session to {}:{} opened", host, port);
             return new Connection(transport);
@@ -120,7 +130,14 @@ public class PooledMailSender implements JavaMailSender, AutoCloseable {
         try {
             send(connection, message);
         } catch (MessagingException failed) {
-            if (connection.sent == 0 || MailFailures.smtpReplyCode(failed) != null || !causedByIo(failed)) {
+            boolean refused = MailFailures.smtpReplyCode(failed) != null;
+            if (!refused && connection.transport.failedAwaitingFinalReply()) {
+                // the server had the whole mail and may have accepted it: sent again here, it could
+                // arrive twice; the flow decides whether to try again
+                throw new MailOutcomeUnknownException(host + ":" + port + " gave no reply to the end of the mail within "
+                        + finalReplyTimeout.toSeconds() + " s (mstore.smtp.final-reply-timeout): it may have been delivered", failed);
+            }
+            if (connection.sent == 0 || refused || !causedByIo(failed)) {
                 throw failed;
             }
             // what closed one idle session (a server restart, its idle timeout) most likely closed the others

@@ -15,7 +15,6 @@ import javax.net.ssl.SSLSocketFactory;
 import com.mstore.hub.brokers.BrokerProbe;
 import com.mstore.hub.brokers.ProbedConnection;
 import com.mstore.hub.config.InvalidSettingException;
-import com.mstore.hub.smtp.PooledMailSender;
 import com.mstore.hub.tls.BrokerTrust;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -55,6 +54,9 @@ public class SmtpConnections implements CamelConfiguration, Ordered {
     @PropertyInject("mstore.smtp.connection-timeout-ms")
     private int connectionTimeoutMs;
 
+    @PropertyInject("mstore.smtp.final-reply-timeout")
+    private String finalReplyTimeout;
+
     @PropertyInject("mstore.smtp.pool-size")
     private int poolSize;
 
@@ -75,7 +77,8 @@ public class SmtpConnections implements CamelConfiguration, Ordered {
             System.setProperty(STREAM_PROVIDER, "org.eclipse.angus.mail.util.MailStreamProvider");
         }
         return new PooledMailSender(host, port, mailProperties(), username, password, poolSize,
-                Duration.ofMillis(TimeUtils.toMilliSeconds(maxIdle)), Duration.ofMillis(connectionTimeoutMs));
+                Duration.ofMillis(TimeUtils.toMilliSeconds(maxIdle)), Duration.ofMillis(connectionTimeoutMs),
+                Duration.ofMillis(TimeUtils.toMilliSeconds(finalReplyTimeout)));
     }
 
     /** The SMTP server, for /observe/health: its greeting read and QUIT sent. */
