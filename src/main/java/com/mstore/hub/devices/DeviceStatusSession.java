@@ -1,7 +1,6 @@
 package com.mstore.hub.devices;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 import com.mstore.hub.mqtt.CallbackFirstMqttClient;
 import com.mstore.hub.mqtt.MqttConnections;
@@ -10,12 +9,8 @@ import com.mstore.hub.tls.BrokerTrust;
 
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 
@@ -58,31 +53,6 @@ public class DeviceStatusSession implements CamelConfiguration {
     @BindToRegistry(value = "deviceStatusSessionPolicy", lazy = true)
     public MqttSessionPolicy deviceStatusSessionPolicy(BrokerTrust brokerTrust) throws MqttException {
         return new MqttSessionPolicy(session(brokerTrust), leaveOnStop);
-    }
-
-    /**
-     * Readiness shows the session: DOWN while it is not connected (Paho reconnects it by itself),
-     * when its statuses wait on the broker and nothing here reads them.
-     */
-    @Override
-    public void configure(CamelContext context) {
-        HealthCheckRegistry.get(context).register(new AbstractHealthCheck("mstore", "devices-session") {
-            @Override
-            public boolean isLiveness() {
-                return false;
-            }
-
-            @Override
-            protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-                builder.detail("clientId", clientId);
-                if (session == null || session.isConnected()) {
-                    builder.up();
-                } else {
-                    builder.message("MQTT session " + clientId + " is not connected: the broker keeps its device statuses meanwhile");
-                    builder.down();
-                }
-            }
-        });
     }
 
     // one session for both beans

@@ -39,6 +39,7 @@ public class CallbackFirstMqttClient extends MqttClient {
     private final MqttConnectionOptions options;
     private final Gate gate = new Gate();
     private CompletableFuture<Void> connecting;
+    private volatile boolean paused;
 
     public CallbackFirstMqttClient(String serverUri, String clientId, MqttConnectionOptions options) throws MqttException {
         super(serverUri, clientId, new MemoryPersistence());
@@ -61,6 +62,7 @@ public class CallbackFirstMqttClient extends MqttClient {
 
     @Override
     public synchronized void setCallback(MqttCallback callback) {
+        paused = false;
         gate.deliverTo(callback);
         if (connecting != null) {
             try {
@@ -84,6 +86,7 @@ public class CallbackFirstMqttClient extends MqttClient {
 
     /** Disconnects (the session and its subscriptions stay on the broker) until the next consumer starts. */
     public synchronized void pause() {
+        paused = true;
         if (connecting != null) {
             connecting.exceptionally(failed -> null).join();
             connecting = null;
@@ -94,6 +97,36 @@ public class CallbackFirstMqttClient extends MqttClient {
             } catch (MqttException e) {
                 LOG.warn("MQTT session {} did not disconnect cleanly: {}", getClientId(), e.getMessage());
             }
+        }
+    }
+
+    /** True while the route that reads the session is stopped: it is disconnected on purpose. */
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /**
+     * Disconnects and connects again (the session stays), unless the route is stopped meanwhile: the
+     * broker then sends again every message the session holds unacknowledged. False when it could
+     * not connect again: the caller tries later (Paho reconnects by itself only a lost connection).
+     */
+    public synchronized boolean reconnectForRedelivery() {
+        if (paused) {
+            return true; // the route's next start connects
+        }
+        try {
+            if (isConnected()) {
+                // a second for acknowledgements already on their way
+                disconnect(1_000);
+            }
+            if (!isConnected()) {
+                connect(options);
+            }
+            LOG.info("MQTT session {} reconnected: the broker sends what it holds unacknowledged again", getClientId());
+            return true;
+        } catch (MqttException e) {
+            LOG.warn("MQTT session {} could not reconnect now: {}", getClientId(), e.getMessage());
+            return false;
         }
     }
 

@@ -442,6 +442,41 @@ class DeviceStatusTest {
         }
     }
 
+    /**
+     * A status whose dead letter cannot be published either (here: a dead-letter topic no client may
+     * publish to) stays unacknowledged, and MQTT has no way to refuse it: it would hold one of the
+     * session's receive-maximum slots until the session reconnects, and enough of them stop the
+     * flow. The hub reconnects the session so that the broker sends it again, and readiness says the
+     * flow holds failed statuses meanwhile.
+     */
+    @Test
+    void aStatusWhoseDeadLetterFailsIsSentAgainAfterAReconnectAndReadinessShowsIt() throws Exception {
+        settings.put("mstore.devices.dlq-topic", "devices/dlq-" + run + "/+");
+        settings.put("mstore.devices.receive-maximum", "2");
+        try (RunningHub hub = RunningHub.startWith(settings)) {
+            await().atMost(PATIENCE).until(() -> hub.get("/observe/health/ready").statusCode() == 200);
+            device.publish("devices/POS-DLF-" + run + "-1/status", "not json");
+            device.publish("devices/POS-DLF-" + run + "-2/status", "not json");
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                HttpResponse<String> ready = hub.get("/observe/health/ready");
+                assertThat(ready.statusCode()).isEqualTo(503);
+                JsonNode session = find(JSON.readTree(ready.body()).get("checks"), "devices-session");
+                assertThat(session.get("status").asText()).as(ready.body()).isEqualTo("DOWN");
+            });
+            // each failed attempt is a failed exchange: more than two, the broker sent them again
+            await().atMost(PATIENCE).until(() -> hub.failed("device-status") >= 6);
+        }
+    }
+
+    private static JsonNode find(JsonNode checks, String name) {
+        for (JsonNode check : checks) {
+            if (name.equals(check.get("name").asText())) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + checks);
+    }
+
     @Test
     void aCommandReachesAPlainMqttClientSubscribedToTheDevicesTopic() throws Exception {
         String id = "POS-CMD-" + run;
