@@ -23,8 +23,8 @@ public class CacheInvalidationBeans implements CamelConfiguration {
     @PropertyInject("mstore.cache-invalidation.listener-threads")
     private int listenerThreads;
 
-    @PropertyInject("mstore.redis.listener-queue-capacity")
-    private int queueCapacity;
+    @PropertyInject("mstore.redis.listener-queue-max-bytes")
+    private long queueMaxBytes;
 
     @BindToRegistry(value = "cacheInvalidator", lazy = true)
     public CacheInvalidator cacheInvalidator(StringRedisTemplate redisTemplate) {
@@ -34,7 +34,7 @@ public class CacheInvalidationBeans implements CamelConfiguration {
     /** Invalidations are independent of each other: they run side by side, on a bounded number of threads. */
     @BindToRegistry(value = "cacheInvalidationListener", destroyMethod = "destroy")
     public BoundedListenerContainer cacheInvalidationListener(CamelContext context, RedisConnectionFactory redisConnectionFactory) {
-        return new BoundedListenerContainer("cache-invalidation", redisConnectionFactory, listenerThreads, queueCapacity,
+        return new BoundedListenerContainer("cache-invalidation", redisConnectionFactory, listenerThreads, queueMaxBytes,
                 () -> MetricsRegistry.of(context));
     }
 }

@@ -13,8 +13,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 @Configuration
 public class NotificationsBeans implements CamelConfiguration {
 
-    @PropertyInject("mstore.redis.listener-queue-capacity")
-    private int queueCapacity;
+    @PropertyInject("mstore.redis.listener-queue-max-bytes")
+    private long queueMaxBytes;
 
     @BindToRegistry("notificationChannels")
     public NotificationChannels notificationChannels() {
@@ -24,7 +24,7 @@ public class NotificationsBeans implements CamelConfiguration {
     /** A user's notifications must reach the WebSocket in the order they were published: one thread. */
     @BindToRegistry(value = "notificationListener", destroyMethod = "destroy")
     public BoundedListenerContainer notificationListener(CamelContext context, RedisConnectionFactory redisConnectionFactory) {
-        return new BoundedListenerContainer("notifications", redisConnectionFactory, 1, queueCapacity,
+        return new BoundedListenerContainer("notifications", redisConnectionFactory, 1, queueMaxBytes,
                 () -> MetricsRegistry.of(context));
     }
 }
