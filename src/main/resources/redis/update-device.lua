@@ -1,16 +1,24 @@
 -- Applies one device status to the registry, atomically.
 -- KEYS[1] = mstore:device:{deviceId} (hash), KEYS[2] = mstore:devices:last-seen (sorted set, score =
 -- last seen millis, holding the devices the offline sweep still has to watch), KEYS[3] = the
--- counter of new device ids in the current window
+-- counter of new device ids in the current window, KEYS[4] = mstore:devices:registered (sorted set
+-- of every registered device, score = when its hash was last written, millis)
 -- ARGV: deviceId, online ("true"/"false"), batteryLevel ("" when absent), lastSeen (RFC 3339), lastSeen millis,
 --       updatedAt (RFC 3339), low-battery threshold, branchId ("" when absent), retention millis,
 --       new device ids allowed per window, window millis, the status's session (connectedAt millis,
---       "" when it names none), "1" when the status carried its own lastSeen ("0": a last will)
+--       "" when it names none), "1" when the status carried its own lastSeen ("0": a last will),
+--       now millis, most devices registered at once
 -- A status older than the one stored is ignored. Returns {applied (0/1, or -1 when the device is
--- new and the window's new ids are used up), notifyLowBattery (0/1)}: the low-battery
+-- new and the window's new ids are used up, -2 when it is new and the registry is full),
+-- notifyLowBattery (0/1)}: the low-battery
 -- notification is due once when the level drops below the threshold, and again only after it has
 -- been back at or above it. A device not heard from for the retention disappears (its hash expires).
 if redis.call('EXISTS', KEYS[1]) == 0 then
+  -- devices whose hash has expired leave the count first
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. (tonumber(ARGV[14]) - tonumber(ARGV[9])))
+  if redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[15]) then
+    return {-2, 0}
+  end
   local seen = redis.call('INCR', KEYS[3])
   if seen == 1 then
     redis.call('PEXPIRE', KEYS[3], ARGV[11])
@@ -38,6 +46,7 @@ if ARGV[8] ~= '' then
   redis.call('HSET', KEYS[1], 'branchId', ARGV[8])
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[9])
+redis.call('ZADD', KEYS[4], ARGV[14], ARGV[1])
 if ARGV[2] == 'true' then
   redis.call('ZADD', KEYS[2], millis, ARGV[1])
 else

@@ -28,6 +28,7 @@ public class DeviceRegistry {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LAST_SEEN_INDEX = "mstore:devices:last-seen";
     private static final String NEW_DEVICES = "mstore:devices:new:";
+    private static final String REGISTERED = "mstore:devices:registered";
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> UPDATE = RedisScripts.load("update-device", List.class);
     private static final RedisScript<Long> MARK_OFFLINE = RedisScripts.load("mark-offline", Long.class);
@@ -41,11 +42,12 @@ public class DeviceRegistry {
 
     /**
      * What keeps the registry bounded: devices not heard from for {@code retentionMillis} expire;
-     * at most {@code newDevicesPerWindow} device ids the registry has never seen are taken per
-     * {@code windowMillis} (anyone who may publish on MQTT could otherwise fill Redis with made-up
-     * ids); the offline sweep reads {@code sweepBatch} devices at a time.
+     * at most {@code maxDevices} are registered at once, and at most {@code newDevicesPerWindow}
+     * device ids the registry has never seen are taken per {@code windowMillis} (anyone who may
+     * publish on MQTT could otherwise fill Redis with made-up ids); the offline sweep reads
+     * {@code sweepBatch} devices at a time.
      */
-    public record Limits(long retentionMillis, long newDevicesPerWindow, long windowMillis, int sweepBatch) {
+    public record Limits(long retentionMillis, long maxDevices, long newDevicesPerWindow, long windowMillis, int sweepBatch) {
     }
 
     public DeviceRegistry(StringRedisTemplate redis, int lowBatteryThreshold, long offlineAfterMillis, Clock clock,
@@ -89,17 +91,22 @@ public class DeviceRegistry {
                 : String.valueOf(timestamps.read(status.connectedAt(), "connectedAt").toEpochMilli());
         long window = now.toEpochMilli() / limits.windowMillis();
         List<Long> result = redis.execute(UPDATE, List.of(key(status.deviceId()), LAST_SEEN_INDEX,
-                NEW_DEVICES + limits.windowMillis() + ":" + window),
+                NEW_DEVICES + limits.windowMillis() + ":" + window, REGISTERED),
                 status.deviceId(), String.valueOf(status.online()),
                 status.batteryLevel() == null ? "" : String.valueOf(status.batteryLevel()),
                 lastSeen.toString(), String.valueOf(lastSeen.toEpochMilli()), now.toString(),
                 String.valueOf(lowBatteryThreshold), status.branchId() == null ? "" : String.valueOf(status.branchId()),
                 String.valueOf(limits.retentionMillis()), String.valueOf(limits.newDevicesPerWindow()),
-                String.valueOf(limits.windowMillis()), session, timed ? "1" : "0");
+                String.valueOf(limits.windowMillis()), session, timed ? "1" : "0", String.valueOf(now.toEpochMilli()),
+                String.valueOf(limits.maxDevices()));
         if (result != null && !result.isEmpty() && result.get(0) == -1L) {
             throw new RejectedMessageException("too-many-new-devices", "device " + status.deviceId()
                     + " is new, and " + limits.newDevicesPerWindow() + " new devices have registered in the last "
                     + limits.windowMillis() / 1000 + " s (mstore.devices.max-new-per-window)");
+        }
+        if (result != null && !result.isEmpty() && result.get(0) == -2L) {
+            throw new RejectedMessageException("registry-full", "device " + status.deviceId() + " is new, and the registry holds "
+                    + limits.maxDevices() + " devices heard from within the retention (mstore.devices.max-devices)");
         }
         return result != null && result.size() == 2 && result.get(1) == 1L;
     }

@@ -27,6 +27,9 @@ public class DevicesBeans implements CamelConfiguration {
     @PropertyInject("mstore.devices.retention")
     private String retention;
 
+    @PropertyInject("mstore.devices.max-devices")
+    private long maxDevices;
+
     @PropertyInject("mstore.devices.max-new-per-window")
     private long maxNewPerWindow;
 
@@ -42,7 +45,7 @@ public class DevicesBeans implements CamelConfiguration {
     @BindToRegistry(value = "deviceRegistry", lazy = true)
     public DeviceRegistry deviceRegistry(StringRedisTemplate redisTemplate, Timestamps eventTimestamps) {
         return new DeviceRegistry(redisTemplate, lowBattery, TimeUtils.toMilliSeconds(offlineAfter), Clock.systemUTC(),
-                eventTimestamps, new DeviceRegistry.Limits(TimeUtils.toMilliSeconds(retention), maxNewPerWindow,
+                eventTimestamps, new DeviceRegistry.Limits(TimeUtils.toMilliSeconds(retention), maxDevices, maxNewPerWindow,
                         TimeUtils.toMilliSeconds(newWindow), sweepBatch));
     }
 

@@ -263,17 +263,44 @@ class DeviceStatusTest {
         settings.put("mstore.devices.max-new-per-window", "5");
         // a window length of this run's own: the counter is shared by every hub on this Redis
         settings.put("mstore.devices.new-window", String.valueOf(3_600_000 + (long) (Math.random() * 1_000_000)));
+        eightNewDevicesGiveFiveRegisteredAndThreeRefused("POS-NEW-" + run + "-", "too-many-new-devices");
+    }
+
+    /**
+     * However slowly made-up ids arrive, the registry holds at most mstore.devices.max-devices
+     * devices heard from within the retention: a new one beyond is refused (registry-full), while
+     * known devices go on.
+     */
+    @Test
+    void newDevicesBeyondTheRegistrysTotalAreRefusedAndKnownOnesGoOn() throws Exception {
+        // a retention no device of an earlier run outlives, so the registered count holds still
+        settings.put("mstore.devices.retention", "3650d");
+        settings.put("mstore.devices.new-window", String.valueOf(3_600_000 + (long) (Math.random() * 1_000_000)));
+        settings.put("mstore.devices.max-devices", String.valueOf(redis.zcard("mstore:devices:registered") + 5));
+        String prefix = "POS-FULL-" + run + "-";
+        try {
+            eightNewDevicesGiveFiveRegisteredAndThreeRefused(prefix, "registry-full");
+        } finally {
+            for (int i = 0; i < 8; i++) {
+                redis.del("mstore:device:" + prefix + i);
+                redis.zrem("mstore:devices:registered", prefix + i);
+                redis.zrem("mstore:devices:last-seen", prefix + i);
+            }
+        }
+    }
+
+    /** Eight new devices against a bound that admits five: three refused for the reason, and a known one still applied. */
+    private void eightNewDevicesGiveFiveRegisteredAndThreeRefused(String prefix, String reason) throws Exception {
         device.subscribe(deadLetterTopic);
         try (RunningHub hub = RunningHub.startWith(settings)) {
             for (int i = 0; i < 8; i++) {
-                publishStatus("POS-NEW-" + run + "-" + i, true, 50, Instant.now());
+                publishStatus(prefix + i, true, 50, Instant.now());
             }
             await().atMost(PATIENCE).until(() -> device.received().size() == 3);
-            assertThat(redis.keys("mstore:device:POS-NEW-" + run + "-*")).hasSize(5);
-            assertThat(device.received()).allSatisfy(dead ->
-                    assertThat(dead.userProperty("mstore-error-reason")).isEqualTo("too-many-new-devices"));
+            assertThat(redis.keys("mstore:device:" + prefix + "*")).hasSize(5);
+            assertThat(device.received()).allSatisfy(dead -> assertThat(dead.userProperty("mstore-error-reason")).isEqualTo(reason));
             // a device the registry knows is no new id (which five got in is the workers' race)
-            String known = redis.keys("mstore:device:POS-NEW-" + run + "-*").iterator().next().substring("mstore:device:".length());
+            String known = redis.keys("mstore:device:" + prefix + "*").iterator().next().substring("mstore:device:".length());
             publishStatus(known, true, 7, Instant.now());
             await().atMost(PATIENCE).until(() -> "7".equals(redis.hget("mstore:device:" + known, "batteryLevel")));
             assertThat(device.received()).hasSize(3);
