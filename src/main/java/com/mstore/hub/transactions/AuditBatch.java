@@ -196,10 +196,24 @@ public final class AuditBatch {
         }
     }
 
-    /** The codes this batch would audit: distinct, in order. */
-    List<String> codesToAudit() {
-        return entries.stream().filter(entry -> entry.outcome == Outcome.AUDIT)
-                .map(entry -> entry.transaction.transactionCode()).distinct().toList();
+    /**
+     * The codes this batch would audit, in order, each with the claim of the first record that
+     * carries it ({@code claim <topic>-<partition>@<offset>}).
+     */
+    Map<String, String> claimsToAudit() {
+        return claimsOf(Outcome.AUDIT);
+    }
+
+    /** As {@link #claimsToAudit()}, for the records with this outcome. */
+    Map<String, String> claimsOf(Outcome outcome) {
+        Map<String, String> claims = new LinkedHashMap<>();
+        for (Entry entry : entries) {
+            if (entry.outcome == outcome && entry.transaction != null) {
+                claims.putIfAbsent(entry.transaction.transactionCode(),
+                        "claim " + entry.record().topic() + "-" + entry.record().partition() + "@" + entry.record().offset());
+            }
+        }
+        return claims;
     }
 
     public int audited() {

@@ -45,6 +45,9 @@ public class TransactionsBeans implements CamelConfiguration {
     @PropertyInject("mstore.dedupe.ttl-seconds")
     private long dedupeTtlSeconds;
 
+    @PropertyInject("mstore.transactions.max-poll-interval-ms")
+    private long maxPollIntervalMs;
+
     @BindToRegistry(value = "transactionIntake", lazy = true)
     public AuditBatch.Intake transactionIntake(PayloadSchemas payloadSchemas) {
         return new AuditBatch.Intake(payloadSchemas, "transaction", maxPayloadBytes);
@@ -60,7 +63,9 @@ public class TransactionsBeans implements CamelConfiguration {
 
     @BindToRegistry(value = "transactionDedupe", lazy = true)
     public TransactionDedupe transactionDedupe(StringRedisTemplate redisTemplate) {
-        return new TransactionDedupe(redisTemplate, "mstore:idem:transactions:", dedupeTtlSeconds);
+        // a claim lives as long as a batch may take; a copy in flight elsewhere is waited for as long as one Kafka call
+        return new TransactionDedupe(redisTemplate, "mstore:idem:transactions:", dedupeTtlSeconds,
+                Duration.ofMillis(maxPollIntervalMs), Duration.ofMillis(kafkaTimeoutMs));
     }
 
     @BindToRegistry("auditLogReader")

@@ -145,6 +145,44 @@ class AuditFleetTest {
         assertAuditedExactlyOnce();
     }
 
+    /**
+     * The backend publishes each transaction twice, on two partitions that two instances read at the
+     * same moment (a code published with no key, or with another key the second time): each
+     * instance finds the code new in its own batch, and both would audit it. Each is audited once.
+     */
+    @Test
+    void aCodeOnTwoPartitionsReadByTwoInstancesAtOnceIsAuditedOnce() throws Exception {
+        start("fleet-left-" + run, Files.createTempFile("hub-left-", ".log"));
+        start("fleet-right-" + run, Files.createTempFile("hub-right-", ".log"));
+        await().atMost(PATIENCE).until(() -> members() == 2);
+        List<Integer> apart = partitionsOfEachMember().stream().map(partitions -> partitions.get(0)).toList();
+        Set<String> published = new java.util.HashSet<>();
+        for (int i = 0; i < 400; i++) {
+            String code = "TRX-TWICE-%s-%04d".formatted(run, i);
+            String value = "{\"transactionCode\": \"%s\", \"branchId\": 1, \"grandTotal\": %d}".formatted(code, i);
+            for (int partition : apart) {
+                traffic.producer.send(new ProducerRecord<>(topic, partition, code, value));
+            }
+            published.add(code);
+        }
+        traffic.producer.flush();
+        await().atMost(PATIENCE).until(() -> kafka.caughtUp(group, topic));
+        await("no open transaction holding back the audit log").atMost(PATIENCE).until(this::auditLogSettled);
+        Map<String, Long> auditedPerCode = kafka.readAll(auditTopic).stream()
+                .filter(record -> record.key().startsWith("TRX-TWICE-" + run))
+                .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+        assertThat(auditedPerCode.keySet()).isEqualTo(published);
+        assertThat(auditedPerCode.entrySet().stream().filter(code -> code.getValue() != 1).toList())
+                .as("transactions audited more than once").isEmpty();
+    }
+
+    /** For each member of the group, the partitions it reads. */
+    private List<List<Integer>> partitionsOfEachMember() throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS).members().stream()
+                .map(member -> member.assignment().topicPartitions().stream().map(p -> p.partition()).sorted().toList())
+                .filter(partitions -> !partitions.isEmpty()).toList();
+    }
+
     private Process start(String instanceId, Path log) throws IOException {
         Map<String, String> own = new HashMap<>(settings);
         own.put("mstore.instance-id", instanceId);
@@ -220,7 +258,7 @@ class AuditFleetTest {
     /** The backend publishing transactions across the partitions, recording what Kafka acknowledged. */
     private static final class Traffic implements AutoCloseable {
         final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        private final KafkaProducer<String, String> producer;
+        final KafkaProducer<String, String> producer;
         private final String topic;
         private final String run;
         private volatile boolean running;
