@@ -16,9 +16,6 @@ import org.apache.camel.Message;
  */
 public interface Broker extends ProbedConnection {
 
-    /** Says which dead letter a replayed message replays, where the broker carries headers. */
-    String REPLAY_OF = "mstore-replay-of";
-
     /** The broker kind as the API names it: kafka, nats, rabbitmq, mqtt, redis. */
     String name();
 
@@ -46,8 +43,8 @@ public interface Broker extends ProbedConnection {
     Optional<String> place(Map<String, Object> source);
 
     /**
-     * Publishes a message again where the source says it was received, marked with the dead letter it
-     * replays; returns once the broker has it. Throws when it does not.
+     * Publishes a message again where the source says it was received, with the marks of its replay
+     * where the broker carries headers; returns once the broker has it. Throws when it does not.
      */
-    void publish(Map<String, Object> source, byte[] body, String replayOf) throws Exception;
+    void publish(Map<String, Object> source, byte[] body, ReplayMarks marks) throws Exception;
 }

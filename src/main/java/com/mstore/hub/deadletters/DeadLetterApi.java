@@ -20,6 +20,8 @@ import com.mstore.hub.flows.Flows;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import com.mstore.hub.brokers.ReplayMarks;
+import com.mstore.hub.security.ApiAuthentication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,27 +164,35 @@ public class DeadLetterApi {
             error(exchange, 400, "no-source", "this dead letter does not say where it was received: " + letter.source());
             return;
         }
+        String by = keyId(exchange);
         String replayedTo;
         try {
-            replayedTo = replay.replay(letter, body);
+            replayedTo = replay.replay(letter, body, new ReplayMarks(id, by, changed));
         } catch (DeadLetterReplay.SourceUnavailableException e) {
-            LOG.warn("Replay of dead letter {} refused, the dead letter is kept: {}", id, e.getMessage());
+            LOG.warn("Replay of dead letter {} by {} refused, the dead letter is kept: {}", id, by, e.getMessage());
             error(exchange, 503, "source-unavailable", e.getMessage());
             return;
         }
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("at", clock.instant().toString());
+        record.put("by", by);
         record.put("bodyChanged", changed);
         record.put("replayedTo", replayedTo);
         long replays = store.recordReplay(id, record);
         metrics.replayed(letter.flow());
-        LOG.info("Replayed dead letter {} ({}) to {}{}", id, letter.reason(), replayedTo, changed ? " with a changed body" : "");
+        LOG.info("Replayed dead letter {} ({}) to {}{}, by {}", id, letter.reason(), replayedTo, changed ? " with a changed body" : "", by);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("id", id);
         result.put("replayedTo", replayedTo);
         result.put("bodyChanged", changed);
         result.put("replays", Math.max(replays, 0));
         reply(exchange, 202, result);
+    }
+
+    /** The id of the API key the request came with (set by the API's guard); "anonymous" where no key is asked for (dev mode). */
+    private static String keyId(Exchange exchange) {
+        String id = exchange.getMessage().getHeader(ApiAuthentication.KEY_ID, String.class);
+        return id == null ? "anonymous" : id;
     }
 
     /** DELETE /api/dead-letters/{id} */
@@ -194,7 +204,7 @@ public class DeadLetterApi {
             return;
         }
         metrics.discarded(letter.get().flow());
-        LOG.info("Discarded dead letter {} ({})", id, letter.get().reason());
+        LOG.info("Discarded dead letter {} ({}), by {}", id, letter.get().reason(), keyId(exchange));
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
         exchange.getMessage().setBody(null);
     }

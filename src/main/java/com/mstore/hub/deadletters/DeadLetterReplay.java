@@ -6,6 +6,7 @@ import java.util.Optional;
 import com.mstore.hub.brokers.Broker;
 import com.mstore.hub.brokers.BrokerProbe;
 import com.mstore.hub.brokers.Brokers;
+import com.mstore.hub.brokers.ReplayMarks;
 import com.mstore.hub.flows.Flows;
 import org.apache.camel.CamelContext;
 
@@ -33,7 +34,7 @@ public class DeadLetterReplay {
     }
 
     /** Publishes {@code body} to the dead letter's source; returns where, in words (e.g. "kafka:transactions"). */
-    public String replay(DeadLetter letter, byte[] body) throws SourceUnavailableException {
+    public String replay(DeadLetter letter, byte[] body, ReplayMarks marks) throws SourceUnavailableException {
         Broker broker = brokerOf(letter).orElseThrow(() -> new IllegalStateException("no broker for " + letter.id()));
         String target = describe(letter).orElseThrow();
         BrokerProbe probe = broker.probe();
@@ -43,7 +44,7 @@ public class DeadLetterReplay {
             throw new SourceUnavailableException(probe.unreachableMessage(e), e);
         }
         try {
-            broker.publish(letter.source(), body, letter.id());
+            broker.publish(letter.source(), body, marks);
         } catch (Exception e) {
             throw new SourceUnavailableException(target + " did not take the replay: " + rootMessage(e), e);
         }

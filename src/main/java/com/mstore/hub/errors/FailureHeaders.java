@@ -1,5 +1,7 @@
 package com.mstore.hub.errors;
 
+import com.mstore.hub.brokers.ReplayMarks;
+
 import java.time.Instant;
 
 import com.fasterxml.jackson.core.JacksonException;
@@ -28,7 +30,8 @@ public final class FailureHeaders {
 
     private static final String PREFIX = "mstore-";
     /** The hub's own headers on a message it published to its own source, which a dead letter keeps. */
-    private static final java.util.Set<String> KEPT = java.util.Set.of("mstore-dead-letter-attempts", "mstore-replay-of");
+    private static final java.util.Set<String> KEPT = java.util.Set.of("mstore-dead-letter-attempts",
+            ReplayMarks.REPLAY_OF, ReplayMarks.REPLAYED_BY, ReplayMarks.BODY_CHANGED);
 
     /** The flow the message belongs to: the route group of the route that received it. */
     public static final String FLOW = "mstore-flow";

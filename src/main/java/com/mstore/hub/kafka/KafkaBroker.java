@@ -1,5 +1,6 @@
 package com.mstore.hub.kafka;
 
+import com.mstore.hub.brokers.ReplayMarks;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -83,10 +84,11 @@ public class KafkaBroker implements Broker {
     }
 
     @Override
-    public void publish(Map<String, Object> source, byte[] body, String replayOf) throws Exception {
+    public void publish(Map<String, Object> source, byte[] body, ReplayMarks marks) throws Exception {
+        Map<String, Object> headers = new java.util.HashMap<>(marks.headers());
+        headers.put(KafkaConstants.KEY, source.get("key") == null ? "" : source.get("key"));
         publishing.send("kafka:" + place(source).orElseThrow() + "?lazyStartProducer=true&maxBlockMs=" + timeoutMs
-                        + "&requestTimeoutMs=" + timeoutMs + "&deliveryTimeoutMs=" + (2 * timeoutMs), body,
-                Map.of(KafkaConstants.KEY, source.get("key") == null ? "" : source.get("key"), REPLAY_OF, replayOf));
+                        + "&requestTimeoutMs=" + timeoutMs + "&deliveryTimeoutMs=" + (2 * timeoutMs), body, headers);
     }
 
     @Override

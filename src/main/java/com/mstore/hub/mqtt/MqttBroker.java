@@ -1,5 +1,6 @@
 package com.mstore.hub.mqtt;
 
+import com.mstore.hub.brokers.ReplayMarks;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -77,7 +78,7 @@ public class MqttBroker implements Broker {
 
     /** MQTT 5 user properties would carry the replay's mark, but devices read none: the topic is all. */
     @Override
-    public void publish(Map<String, Object> source, byte[] body, String replayOf) throws Exception {
+    public void publish(Map<String, Object> source, byte[] body, ReplayMarks marks) throws Exception {
         publishing.send("paho-mqtt5:replay?qos=1&lazyStartProducer=true&clientId=" + replayClientId, body,
                 Map.of(PahoMqtt5Constants.CAMEL_PAHO_OVERRIDE_TOPIC, place(source).orElseThrow()));
     }

@@ -1,5 +1,6 @@
 package com.mstore.hub.nats;
 
+import com.mstore.hub.brokers.ReplayMarks;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -68,8 +69,8 @@ public class NatsBroker implements Broker {
     }
 
     @Override
-    public void publish(Map<String, Object> source, byte[] body, String replayOf) throws Exception {
-        publishing.send("nats:" + place(source).orElseThrow() + "?lazyStartProducer=true", body, Map.of(REPLAY_OF, replayOf));
+    public void publish(Map<String, Object> source, byte[] body, ReplayMarks marks) throws Exception {
+        publishing.send("nats:" + place(source).orElseThrow() + "?lazyStartProducer=true", body, Map.copyOf(marks.headers()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.mstore.hub.rabbitmq;
 
+import com.mstore.hub.brokers.ReplayMarks;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -81,7 +82,7 @@ public class RabbitBroker implements Broker {
     }
 
     @Override
-    public void publish(Map<String, Object> source, byte[] body, String replayOf) {
+    public void publish(Map<String, Object> source, byte[] body, ReplayMarks marks) {
         MessageProperties properties = new MessageProperties();
         properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
         properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
@@ -89,7 +90,7 @@ public class RabbitBroker implements Broker {
         if (source.get("priority") instanceof Number priority) {
             properties.setPriority(priority.intValue());
         }
-        properties.setHeader(REPLAY_OF, replayOf);
+        marks.headers().forEach(properties::setHeader);
         publisher.publish(place(source).orElseThrow(), new org.springframework.amqp.core.Message(body, properties));
     }
 

@@ -1,5 +1,6 @@
 package com.mstore.hub.redis;
 
+import com.mstore.hub.brokers.ReplayMarks;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,7 +79,7 @@ public class RedisBroker implements Broker {
 
     /** Pub/sub carries no headers: the replay is the payload alone. */
     @Override
-    public void publish(Map<String, Object> source, byte[] body, String replayOf) {
+    public void publish(Map<String, Object> source, byte[] body, ReplayMarks marks) {
         byte[] channel = place(source).orElseThrow().getBytes(StandardCharsets.UTF_8);
         redis.execute((RedisCallback<Long>) connection -> connection.publish(channel, body));
     }

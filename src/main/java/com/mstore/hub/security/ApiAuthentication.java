@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@code X-API-Key: <key>}; a user's notification socket ({@code /ws/users/{userId}/notifications})
  * opens only with that user's signed token ({@link UserTokens}), as {@code Authorization: Bearer
  * <token>} or, for browsers, which cannot set headers on a WebSocket, {@code ?access_token=<token>}.
- * Anything else gets 401. Health and metrics ({@code /observe/*}) stay open for probes and scrapers.
+ * Anything else gets 401. A key of {@code mstore.http.read-only-api-keys} reads (GET, HEAD) and
+ * nothing else (403). Each API request carries, to the route that serves it, the id of the key it
+ * came with ({@link #KEY_ID}: a fingerprint that names the key in logs and records without giving it
+ * away). Health and metrics ({@code /observe/*}) stay open for probes and scrapers.
  *
  * <p>Required by default; with no key configured every API call is refused (and the hub says so at
  * start) rather than left open. Dev mode turns it off. Written as a Vert.x handler on the hub's one
@@ -39,12 +42,22 @@ public class ApiAuthentication implements CamelConfiguration {
     private static final List<String> GUARDED = List.of("/api/", "/ws/");
     /** The name of the router's route that guards the API, installed once. */
     public static final String GUARD = "mstore-api-authentication";
+    /** The request header that tells the API's routes which key the request came with (set here, never by the caller). */
+    public static final String KEY_ID = "X-Mstore-Key-Id";
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+
+    /** An accepted API key: its id, and whether it may only read. */
+    record Access(String keyId, boolean readOnly) {
+    }
 
     @PropertyInject("mstore.http.auth-required")
     private boolean required;
 
     @PropertyInject(value = "mstore.http.api-keys", defaultValue = "")
     private String apiKeys;
+
+    @PropertyInject(value = "mstore.http.read-only-api-keys", defaultValue = "")
+    private String readOnlyApiKeys;
 
     @PropertyInject(value = "mstore.http.user-token-secret", defaultValue = "")
     private String userTokenSecret;
@@ -58,8 +71,9 @@ public class ApiAuthentication implements CamelConfiguration {
             LOG.warn("HTTP API authentication is off (mstore.http.auth-required=false)");
             return;
         }
-        Set<String> keys = Set.copyOf(Arrays.stream(apiKeys.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList());
-        if (keys.isEmpty()) {
+        Set<String> keys = keys(apiKeys);
+        Set<String> readOnlyKeys = keys(readOnlyApiKeys);
+        if (keys.isEmpty() && readOnlyKeys.isEmpty()) {
             LOG.warn("No API key configured (mstore.http.api-keys, env MSTORE_HTTP_API_KEYS): every /api request is refused (notification sockets take user tokens)");
         }
         if (!userTokenSecret.isBlank() && userTokenSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
@@ -88,20 +102,59 @@ public class ApiAuthentication implements CamelConfiguration {
                     return; // no HTTP server (camel.server.enabled=false): nothing is served to guard
                 }
                 router.route().order(Integer.MIN_VALUE).setName(GUARD).handler(routing -> {
-                    String path = canonical(routing.request().path());
-                    if (guarded(path) && !authorized(routing.request(), path, keys, tokens)) {
-                        LOG.warn("Refused unauthenticated {} {} from {}", routing.request().method(),
-                                routing.normalizedPath(), routing.request().remoteAddress());
-                        routing.response().setStatusCode(401)
-                                .putHeader("WWW-Authenticate", "Bearer")
-                                .putHeader("Content-Type", "application/json")
-                                .end("{\"error\": \"Unauthorized\"}");
+                    HttpServerRequest request = routing.request();
+                    request.headers().remove(KEY_ID);
+                    String path = canonical(request.path());
+                    if (!guarded(path)) {
+                        routing.next();
+                        return;
+                    }
+                    if (path.startsWith("/ws/") || path.equals("/ws")) {
+                        if (socketAuthorized(request, path, tokens)) {
+                            routing.next();
+                        } else {
+                            refuse(routing, 401, "Unauthorized");
+                        }
+                        return;
+                    }
+                    Access access = apiAccess(request, keys, readOnlyKeys);
+                    if (access == null) {
+                        refuse(routing, 401, "Unauthorized");
+                    } else if (access.readOnly() && !READS.contains(request.method().name())) {
+                        LOG.warn("Refused {} {} from {}: key {} may only read", request.method(), routing.normalizedPath(),
+                                request.remoteAddress(), access.keyId());
+                        routing.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+                                .end("{\"error\": \"Forbidden\", \"message\": \"this API key may only read (mstore.http.read-only-api-keys)\"}");
                     } else {
+                        request.headers().set(KEY_ID, access.keyId());
                         routing.next();
                     }
                 });
             }
         });
+    }
+
+    private static void refuse(io.vertx.ext.web.RoutingContext routing, int status, String error) {
+        LOG.warn("Refused unauthenticated {} {} from {}", routing.request().method(), routing.normalizedPath(),
+                routing.request().remoteAddress());
+        routing.response().setStatusCode(status)
+                .putHeader("WWW-Authenticate", "Bearer")
+                .putHeader("Content-Type", "application/json")
+                .end("{\"error\": \"" + error + "\"}");
+    }
+
+    private static Set<String> keys(String setting) {
+        return Set.copyOf(Arrays.stream(setting.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList());
+    }
+
+    /** What names a key in logs and records: the first 12 hex digits of its SHA-256 ({@code printf %s "$KEY" | sha256sum | cut -c1-12}). */
+    public static String keyId(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return "key-" + java.util.HexFormat.of().formatHex(digest).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     private static Router router(CamelContext context) {
@@ -131,24 +184,40 @@ public class ApiAuthentication implements CamelConfiguration {
 
     /**
      * A user's socket opens with that user's token; any other path under /ws/ opens for nobody (the
-     * only sockets are the users'); a path under /api/ with an API key.
+     * only sockets are the users').
      */
-    static boolean authorized(HttpServerRequest request, String path, Set<String> keys, UserTokens tokens) {
+    static boolean socketAuthorized(HttpServerRequest request, String path, UserTokens tokens) {
         String bearer = bearer(request);
-        if (path.startsWith("/ws/") || path.equals("/ws")) {
-            var user = UserTokens.userOf(path);
-            return user.isPresent() && tokens.admits(bearer != null ? bearer : request.getParam("access_token"), user.get());
-        }
+        var user = UserTokens.userOf(path);
+        return user.isPresent() && tokens.admits(bearer != null ? bearer : request.getParam("access_token"), user.get());
+    }
+
+    /** The access an API request's key gives; null without a known key. */
+    static Access apiAccess(HttpServerRequest request, Set<String> keys, Set<String> readOnlyKeys) {
         String presented = request.getHeader("X-API-Key");
         if (presented == null) {
-            presented = bearer;
+            presented = bearer(request);
         }
         if (presented == null) {
-            return false;
+            return null;
         }
+        if (matches(keys, presented)) {
+            return new Access(keyId(presented), false);
+        }
+        if (matches(readOnlyKeys, presented)) {
+            return new Access(keyId(presented), true);
+        }
+        return null;
+    }
+
+    /** Constant-time comparison: response timing does not reveal how much of a key matched. */
+    private static boolean matches(Set<String> keys, String presented) {
         byte[] candidate = presented.getBytes(StandardCharsets.UTF_8);
-        // constant-time comparison: response timing does not reveal how much of a key matched
-        return keys.stream().anyMatch(key -> MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), candidate));
+        boolean found = false;
+        for (String key : keys) {
+            found |= MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), candidate);
+        }
+        return found;
     }
 
     private static String bearer(HttpServerRequest request) {

@@ -1,5 +1,7 @@
 package com.mstore.hub.transactions;
 
+import com.mstore.hub.brokers.Publishing;
+import com.mstore.hub.brokers.ReplayMarks;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -236,6 +238,14 @@ public class AuditLog implements AutoCloseable, CamelContextAware {
         audit.put("sourcePartition", source.partition());
         audit.put("sourceOffset", source.offset());
         audit.put("traceId", TraceContext.traceIdOf(traceHeaders.get(TraceContext.TRACEPARENT)));
+        ReplayMarks replay = ReplayMarks.of(name -> Publishing.header(source.message(), name));
+        if (replay != null) {
+            // who put a dead letter back, and whether they changed it: the audit log says so for good
+            ObjectNode replayed = audit.putObject("replay");
+            replayed.put("deadLetterId", replay.deadLetterId());
+            replayed.put("by", replay.by());
+            replayed.put("bodyChanged", replay.bodyChanged());
+        }
         byte[] value;
         try {
             value = JSON.writeValueAsBytes(record);
@@ -244,6 +254,9 @@ public class AuditLog implements AutoCloseable, CamelContextAware {
         }
         ProducerRecord<String, byte[]> auditRecord = new ProducerRecord<>(settings.auditTopic(), transactionCode, value);
         traceHeaders.forEach((name, header) -> auditRecord.headers().add(name, bytes(header)));
+        if (replay != null) {
+            replay.headers().forEach((name, header) -> auditRecord.headers().add(name, bytes(header)));
+        }
         return auditRecord;
     }
 

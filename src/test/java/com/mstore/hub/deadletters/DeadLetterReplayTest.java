@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mstore.hub.local.GreenMailSmtp;
 import com.mstore.hub.local.Ports;
+import com.mstore.hub.security.ApiAuthentication;
 import com.mstore.hub.testing.FreePorts;
 import com.mstore.hub.testing.HubProcess;
 import com.mstore.hub.testing.KafkaClient;
@@ -105,8 +106,21 @@ class DeadLetterReplayTest {
         assertThat(kafka.valuesOf(DLQ_TOPIC)).hasSize(1);
 
         String fixed = "{\"transactionCode\": \"" + code + "\", \"branchId\": 7, \"grandTotal\": 100}";
-        replay(letter.get("id").asText(), fixed, "kafka:" + TOPIC);
+        // the key id is the hub's to say: one the caller sends is not taken
+        HttpResponse<String> first = hub.send(HttpRequest.newBuilder(URI.create("http://localhost:" + hub.httpPort()
+                        + "/api/dead-letters/" + letter.get("id").asText() + "/replay"))
+                .header("Authorization", "Bearer " + RunningHub.TEST_API_KEY).header("Content-Type", "application/json")
+                .header(ApiAuthentication.KEY_ID, "key-forged")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("body", fixed)))).build());
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
         await().atMost(PATIENCE).until(() -> kafka.valuesOf(AUDIT_TOPIC).stream().anyMatch(v -> v.contains(code)));
+        // the audit log says for good that this transaction came in through an edited replay, and by whom
+        JsonNode replayed = JSON.readTree(kafka.valuesOf(AUDIT_TOPIC).stream().filter(v -> v.contains(code)).findFirst().orElseThrow())
+                .get("audit").get("replay");
+        assertThat(replayed.get("deadLetterId").asText()).isEqualTo(letter.get("id").asText());
+        assertThat(replayed.get("by").asText()).isEqualTo(ApiAuthentication.keyId(RunningHub.TEST_API_KEY));
+        assertThat(replayed.get("bodyChanged").asBoolean()).isTrue();
+        assertThat(item(letter.get("id").asText()).get("replays").asInt()).isEqualTo(1);
         replay(letter.get("id").asText(), fixed, "kafka:" + TOPIC);
         await().atMost(PATIENCE).until(() -> kafka.caughtUp(GROUP, TOPIC) && kafka.readAll(TOPIC).size() == 3);
         assertThat(kafka.valuesOf(AUDIT_TOPIC).stream().filter(v -> v.contains(code))).hasSize(1);

@@ -112,6 +112,25 @@ class ApiAuthenticationTest {
         }
     }
 
+    /** A read-only key reads (the console's lists, a device) and is refused anything that changes something. */
+    @Test
+    void aReadOnlyKeyReadsAndIsRefusedEverythingElse() {
+        try (RunningHub hub = RunningHub.start(Map.of("mstore.http.read-only-api-keys", "viewer-key"))) {
+            assertThat(hub.send(request(hub, DEVICE).header("X-API-Key", "viewer-key").build()).statusCode()).isEqualTo(404);
+            assertThat(hub.send(request(hub, "/api/dead-letters/summary").header("X-API-Key", "viewer-key").build()).statusCode())
+                    .isEqualTo(200);
+            var command = hub.send(request(hub, "/api/devices/POS-NOBODY/commands").header("X-API-Key", "viewer-key")
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"command\": \"reboot\"}")).build());
+            assertThat(command.statusCode()).isEqualTo(403);
+            assertThat(command.body()).contains("may only read");
+            assertThat(hub.send(request(hub, "/api/dead-letters/transactions.1-0").header("Authorization", "Bearer viewer-key")
+                    .DELETE().build()).statusCode()).isEqualTo(403);
+            // a full key may
+            assertThat(hub.send(request(hub, "/api/dead-letters/transactions.1-0").header("Authorization", "Bearer " + RunningHub.TEST_API_KEY)
+                    .DELETE().build()).statusCode()).isEqualTo(404);
+        }
+    }
+
     @Test
     void withoutAnyConfiguredKeyEveryApiCallIsRefusedAndSwitchedOffNoneIs() {
         try (RunningHub hub = RunningHub.start(Map.of("mstore.http.api-keys", ""))) {
