@@ -30,7 +30,13 @@ import org.slf4j.LoggerFactory;
 public final class Benchmark {
 
     private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
-    private static final Duration PATIENCE = Duration.ofMinutes(5);
+    /**
+     * How long a pass may take before it is reported as stuck: a minute, and 50 ms per message (a
+     * smoke pass that never finishes fails in about a minute with what was left, not at JUnit's timeout).
+     */
+    private static Duration patience(Recorder recorder) {
+        return Duration.ofSeconds(60).plusMillis(50L * recorder.messages());
+    }
     /** Records per Kafka poll and transaction, the same for the hub and its exactly-once baseline. */
     static final int TRANSACTION_BATCH = 500;
 
@@ -164,14 +170,14 @@ public final class Benchmark {
             completions.watch(flow.hubRoute(), recorder);
             try {
                 flow.send(recorder, side, perSecond);
-                recorder.awaitAll(PATIENCE, what);
+                recorder.awaitAll(patience(recorder), what);
             } finally {
                 completions.watch(null, null);
             }
         } else {
             try (AutoCloseable baseline = flow.startBaseline(side, recorder)) {
                 flow.send(recorder, side, perSecond);
-                recorder.awaitAll(PATIENCE, what);
+                recorder.awaitAll(patience(recorder), what);
             }
         }
     }

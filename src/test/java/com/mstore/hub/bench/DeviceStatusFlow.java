@@ -130,10 +130,11 @@ final class DeviceStatusFlow implements Flow {
                     long lastSeenMillis = com.ethlo.time.ITU.parseDateTime(lastSeen).toInstant().toEpochMilli();
                     long now = System.currentTimeMillis();
                     commands.evalsha(sha, ScriptOutputType.MULTI,
-                                    new String[] {prefix + "device:" + deviceId, prefix + "last-seen", prefix + "new"},
+                                    new String[] {prefix + "device:" + deviceId, prefix + "last-seen", prefix + "new", prefix + "registered"},
                                     deviceId, status.get("online").asText(), status.get("batteryLevel").asText(), lastSeen,
                                     String.valueOf(lastSeenMillis), Instant.ofEpochMilli(now).toString(), String.valueOf(LOW_BATTERY),
-                                    status.get("branchId").asText(), String.valueOf(BASELINE_RETENTION_MS), "100000000", "60000", "", "1")
+                                    status.get("branchId").asText(), String.valueOf(BASELINE_RETENTION_MS), "100000000", "60000", "", "1",
+                                    String.valueOf(now), "100000000")
                             .whenComplete((applied, failed) -> {
                                 if (failed != null) {
                                     // left unacknowledged: the pass then waits in vain, and says so
