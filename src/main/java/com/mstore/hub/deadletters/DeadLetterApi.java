@@ -216,6 +216,7 @@ public class DeadLetterApi {
         item.put("broker", letter.broker());
         item.put("reason", letter.reason());
         item.put("message", letter.message());
+        item.put("errorType", letter.errorType());
         item.put("source", letter.source());
         item.put("failedAt", letter.failedAt());
         item.put("traceId", letter.traceId());

@@ -69,7 +69,7 @@ public class DeadLetterCapture {
         }
         byte[] body = in.getBody(byte[].class);
         DeadLetter.New letter = new DeadLetter.New(flow, broker.get().name(), Publishing.header(in, FailureHeaders.REASON),
-                Publishing.header(in, FailureHeaders.MESSAGE), broker.get().source(in), failedAt(in), TraceContext.traceId(exchange),
+                Publishing.header(in, FailureHeaders.MESSAGE), Publishing.header(in, FailureHeaders.TYPE), broker.get().source(in), failedAt(in), TraceContext.traceId(exchange),
                 cut(body), body != null && body.length > maxBodyBytes);
         if (broker.get().broadcasts()) {
             // every instance received it and refused it alike; a pub/sub message has no id, so where
@@ -93,7 +93,7 @@ public class DeadLetterCapture {
         String seenAs = Publishing.header(in, KafkaConstants.TOPIC) + ":" + Publishing.header(in, KafkaConstants.PARTITION) + ":"
                 + Publishing.header(in, KafkaConstants.OFFSET) + "@" + Publishing.header(in, KafkaConstants.TIMESTAMP);
         keep(new DeadLetter.New(Publishing.header(in, FailureHeaders.FLOW), kafka.name(), Publishing.header(in, FailureHeaders.REASON),
-                Publishing.header(in, FailureHeaders.MESSAGE), kafka.source(in), failedAt(in),
+                Publishing.header(in, FailureHeaders.MESSAGE), Publishing.header(in, FailureHeaders.TYPE), kafka.source(in), failedAt(in),
                 TraceContext.traceIdOf(Publishing.header(in, TraceContext.TRACEPARENT)), cut(body),
                 "true".equals(Publishing.header(in, "mstore-body-truncated")) || (body != null && body.length > maxBodyBytes)), seenAs, 0);
     }

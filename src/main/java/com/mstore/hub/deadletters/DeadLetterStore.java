@@ -110,6 +110,7 @@ public class DeadLetterStore {
         field(keysAndArgs, "broker", bytes(letter.broker()));
         field(keysAndArgs, "reason", bytes(letter.reason()));
         field(keysAndArgs, "message", bytes(letter.message()));
+        field(keysAndArgs, "errorType", bytes(letter.errorType() == null ? "" : letter.errorType()));
         field(keysAndArgs, "source", json(letter.source()));
         field(keysAndArgs, "failedAt", bytes(letter.failedAt()));
         field(keysAndArgs, "traceId", bytes(letter.traceId() == null ? "" : letter.traceId()));
@@ -309,10 +310,12 @@ public class DeadLetterStore {
             throw new IllegalStateException("the source of dead letter " + entry + " is not JSON", e);
         }
         String traceId = text(fields.get("traceId"));
+        String errorType = text(fields.get("errorType"));
         // entries kept before bodies had a hash of their own hold the body itself
         byte[] shown = body != null ? body : fields.containsKey("preview") ? fields.get("preview") : fields.getOrDefault("body", new byte[0]);
         String bodyBytes = text(fields.get("bodyBytes"));
-        return new DeadLetter(flow + "." + entry, flow, text(fields.get("broker")), text(fields.get("reason")), text(fields.get("message")), source,
+        return new DeadLetter(flow + "." + entry, flow, text(fields.get("broker")), text(fields.get("reason")), text(fields.get("message")),
+                errorType == null || errorType.isEmpty() ? null : errorType, source,
                 text(fields.get("failedAt")), traceId == null || traceId.isEmpty() ? null : traceId,
                 shown, bodyBytes == null ? shown.length : Long.parseLong(bodyBytes), "true".equals(text(fields.get("bodyCut"))),
                 replays.getOrDefault(entry, List.of()));

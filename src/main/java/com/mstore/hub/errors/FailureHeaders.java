@@ -22,6 +22,8 @@ public final class FailureHeaders {
     public static final String REASON = "mstore-error-reason";
     public static final String MESSAGE = "mstore-error-message";
     public static final String FAILED_AT = "mstore-failed-at";
+    /** The exception's class (and its root cause's), for developers: the message says it in words. */
+    public static final String TYPE = "mstore-error-type";
     /** Where a dead letter came from: Kafka topic, partition and offset (CONTRACTS.md section 1), or MQTT topic. */
     public static final String SOURCE_TOPIC = "mstore-source-topic";
     public static final String SOURCE_PARTITION = "mstore-source-partition";
@@ -58,6 +60,9 @@ public final class FailureHeaders {
         message.getHeaders().keySet().removeIf(name -> name.regionMatches(true, 0, PREFIX, 0, PREFIX.length()) && !KEPT.contains(name));
         message.setHeader(REASON, reasonOf(error));
         message.setHeader(MESSAGE, messageOf(error));
+        if (error != null) {
+            message.setHeader(TYPE, ReadableErrors.typeOf(error));
+        }
         message.setHeader(FAILED_AT, Instant.now().toString());
         message.setHeader(FLOW, flow);
         String traceId = TraceContext.traceId(exchange);
@@ -93,24 +98,13 @@ public final class FailureHeaders {
         return "redelivery-exhausted";
     }
 
-    /** The exception and, when it wraps one, the root cause: what an operator needs to act on. */
-    private static String describeWithRootCause(Throwable error) {
-        String text = error.getClass().getSimpleName() + ": " + error.getMessage();
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == error ? text : text + " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
-    }
-
     static String messageOf(Throwable error) {
         if (error == null) {
             return "no exception recorded";
         }
         String text = error instanceof JsonValidationException invalid
-                ? "payload does not match its schema: " + invalid.getErrors().stream()
-                        .map(Object::toString).sorted().reduce((a, b) -> a + "; " + b).orElse("")
-                : describeWithRootCause(error);
+                ? "payload does not match its schema: " + ReadableErrors.schemaViolations(invalid.getErrors())
+                : ReadableErrors.describe(error);
         // header values must stay single-line and bounded, whatever the payload contained
         text = text.replaceAll("[\\r\\n\\t]+", " ");
         return text.length() > MAX_MESSAGE_LENGTH ? text.substring(0, MAX_MESSAGE_LENGTH) + "..." : text;

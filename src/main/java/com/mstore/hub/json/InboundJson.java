@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mstore.hub.errors.ReadableErrors;
 import com.mstore.hub.errors.RejectedMessageException;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaException;
@@ -132,7 +133,7 @@ public final class InboundJson {
         Set<ValidationMessage> errors = schema.validator().validate(tree);
         if (!errors.isEmpty()) {
             throw new RejectedMessageException("invalid-payload", "payload does not match its schema: "
-                    + errors.stream().map(Object::toString).sorted().collect(Collectors.joining("; ")));
+                    + ReadableErrors.schemaViolations(errors));
         }
         return tree;
     }
@@ -150,7 +151,7 @@ public final class InboundJson {
         try {
             tree = MAPPER.readTree(body instanceof String text ? text : strictUtf8(bytes));
         } catch (JacksonException e) {
-            throw new RejectedMessageException("not-json", "the message body is not JSON: " + e.getOriginalMessage(), e);
+            throw new RejectedMessageException("not-json", ReadableErrors.notJson(e), e);
         } catch (java.io.IOException e) {
             throw new RejectedMessageException("not-json", "the message body cannot be read: " + e.getMessage(), e);
         }

@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mstore.hub.errors.RejectedMessageException;
 import com.mstore.hub.local.GreenMailSmtp;
 import com.mstore.hub.local.Ports;
 import com.mstore.hub.security.ApiAuthentication;
@@ -102,6 +104,9 @@ class DeadLetterReplayTest {
         assertThat(letter.get("source").get("key").asText()).isEqualTo(code);
         assertThat(letter.get("source").get("offset").asLong()).isZero();
         assertThat(letter.get("body").asText()).contains("seven");
+        // in words for the operator; the class for developers, in a field of its own
+        assertThat(letter.get("message").asText()).isEqualTo("payload does not match its schema: field branchId: must be integer, not string; field grandTotal: is missing");
+        assertThat(letter.get("errorType").asText()).isEqualTo(RejectedMessageException.class.getName());
         // the flow's own dead-letter target still has it
         assertThat(kafka.valuesOf(DLQ_TOPIC)).hasSize(1);
 
@@ -265,6 +270,8 @@ class DeadLetterReplayTest {
 
         redis.publish(CACHE_CHANNEL, "not json " + RUN);
         JsonNode letter = awaitOne("cache-invalidation", "not-json", RUN);
+        assertThat(letter.get("message").asText()).isEqualTo("not JSON: unrecognized token 'not' at line 1, column 1");
+        assertThat(letter.get("errorType").asText()).endsWith("< " + JsonParseException.class.getName());
         String id = letter.get("id").asText();
         assertThat(hub.post("/api/dead-letters/" + id + "/replay", "{\"body\": 5}").statusCode()).isEqualTo(400);
         assertThat(hub.post("/api/dead-letters/" + id + "/replay", "[1]").statusCode()).isEqualTo(400);

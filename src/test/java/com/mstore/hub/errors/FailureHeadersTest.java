@@ -28,7 +28,7 @@ class FailureHeadersTest {
     void theMessageNamesTheRootCauseOnOneBoundedLine() {
         String message = FailureHeaders.messageOf(new IllegalStateException("send failed",
                 new IOException("line one\r\nline two\tand a tab")));
-        assertThat(message).isEqualTo("IllegalStateException: send failed (caused by IOException: line one line two and a tab)");
+        assertThat(message).isEqualTo("send failed (because: line one line two and a tab)");
         String huge = FailureHeaders.messageOf(new IllegalStateException("x".repeat(5000)));
         assertThat(huge).hasSize(1003).endsWith("...");
         assertThat(FailureHeaders.messageOf(null)).isEqualTo("no exception recorded");
