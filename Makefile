@@ -2,7 +2,7 @@
 MVN := ./mvnw -B
 CLASSPATH_FILE := target/test-classpath.txt
 
-.PHONY: run demo test bench prerequisites build
+.PHONY: run demo test bench soak prerequisites build
 
 ## run: start the hub in dev mode on local brokers at the standard ports (Ctrl-C stops everything)
 run: prerequisites build
@@ -21,6 +21,11 @@ test: prerequisites
 bench: prerequisites build
 	java -Dlogback.configurationFile=src/test/resources/logback-bench.xml \
 		-cp "target/classes:target/test-classes:$$(cat $(CLASSPATH_FILE))" com.mstore.hub.bench.Benchmark $(BENCH_ARGS)
+
+## soak: two hubs on brokers of their own, every flow, faults drawn from a seed, for SOAK_MINUTES (10);
+## the report (JSON and Markdown) goes to target/soak, and SOAK_SEED runs a seed again
+soak: prerequisites build
+	java -cp "target/classes:target/test-classes:$$(cat $(CLASSPATH_FILE))" com.mstore.hub.faults.Soak
 
 prerequisites:
 	@scripts/install-prerequisites.sh

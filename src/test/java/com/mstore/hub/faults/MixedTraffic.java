@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import com.rabbitmq.client.AMQP;
@@ -47,22 +48,34 @@ final class MixedTraffic implements AutoCloseable {
     /** Per device, the lastSeen of the newest status the broker acknowledged. */
     final Map<String, Long> newestStatus = new ConcurrentHashMap<>();
     /** Statuses the broker acknowledged, all devices together. */
-    final java.util.concurrent.atomic.AtomicLong statusesAcknowledged = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong statusesAcknowledged = new AtomicLong();
     /** Order id to the time it was handed to the NATS client. */
     final Map<String, Long> orders = new ConcurrentHashMap<>();
     /** Cache keys set and then invalidated, to the time of the invalidation. */
     final Map<String, Long> invalidatedKeys = new ConcurrentHashMap<>();
+    /** receipt recipients of the acknowledged transactions (one receipt mail each). */
+    final Set<String> receipts = ConcurrentHashMap.newKeySet();
+    /** order id to the time its reservation was handed to the NATS client (after its creation). */
+    final Map<String, Long> reservations = new ConcurrentHashMap<>();
+    /** notification text to the time it was published, per user. */
+    final Map<Long, Map<String, Long>> notifications = new ConcurrentHashMap<>();
+    /** notification text to how many subscribers Redis handed it to (each hub is one). */
+    final Map<String, Long> notificationReceivers = new ConcurrentHashMap<>();
 
     private final Map<String, String> settings;
     private final String run;
+    /** The users notifications go to. */
+    private final List<Long> users;
     private final List<Thread> publishers = new ArrayList<>();
     /** Publishers that died, with why: a flow that stops moving because its publisher died is the test's fault. */
     final Map<String, String> stoppedPublishers = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
-    MixedTraffic(Map<String, String> settings, String run) {
+    MixedTraffic(Map<String, String> settings, String run, List<Long> users) {
         this.settings = settings;
         this.run = run;
+        this.users = users;
+        users.forEach(user -> notifications.put(user, new ConcurrentHashMap<>()));
     }
 
     void start() {
@@ -71,6 +84,7 @@ final class MixedTraffic implements AutoCloseable {
         publisher("mqtt", this::publishStatuses);
         publisher("nats", this::publishOrders);
         publisher("redis", this::publishInvalidations);
+        publisher("redis-notifications", this::publishNotifications);
     }
 
     /** How much each publisher has had taken by its broker so far. */
@@ -100,11 +114,14 @@ final class MixedTraffic implements AutoCloseable {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; running; i++) {
                 String code = "TRX-FAULT-%s-%05d".formatted(run, i);
-                String json = "{\"transactionCode\": \"%s\", \"branchId\": 3, \"grandTotal\": %d}".formatted(code, i);
+                String receipt = code.toLowerCase() + "@example.com";
+                String json = "{\"transactionCode\": \"%s\", \"branchId\": 3, \"grandTotal\": %d, \"customerEmail\": \"%s\"}"
+                        .formatted(code, i, receipt);
                 while (running) {
                     try {
                         producer.send(new ProducerRecord<>(settings.get("mstore.transactions.topic"), code, json)).get();
                         transactions.add(code);
+                        receipts.add(receipt);
                         break;
                     } catch (Exception notTaken) {
                         pause();
@@ -203,12 +220,17 @@ final class MixedTraffic implements AutoCloseable {
                     if (nats == null) {
                         nats = Nats.connect(options);
                     }
+                    long handedOver = System.currentTimeMillis();
                     nats.publish(settings.get("mstore.orders.created-subject"), event);
+                    nats.publish(settings.get("mstore.orders.reserved-subject"),
+                            "{\"orderId\": \"%s\", \"productId\": 5, \"quantity\": 1, \"reservedAt\": %d}".formatted(orderId, i + 1)
+                                    .getBytes(StandardCharsets.UTF_8));
                     // NATS core acknowledges nothing: a flush (ping and pong) is the only proof the server
                     // has the event. After a server restart jnats was seen to report "reconnected" and
                     // then deliver none of the publisher's events; a new connection then does.
                     nats.flush(Duration.ofSeconds(2));
-                    orders.put(orderId, System.currentTimeMillis());
+                    orders.put(orderId, handedOver);
+                    reservations.put(orderId, handedOver);
                     break;
                 } catch (Exception notTaken) {
                     if (nats != null) {
@@ -235,6 +257,22 @@ final class MixedTraffic implements AutoCloseable {
                 invalidatedKeys.put(key, System.currentTimeMillis());
             } catch (Exception notTaken) {
                 // Redis is away: the backend has nothing to invalidate against either
+            }
+            pause();
+        }
+    }
+
+    private void publishNotifications() {
+        for (int i = 0; running; i++) {
+            long user = users.get(i % users.size());
+            String message = "n-" + run + "-" + i;
+            try (Jedis redis = new Jedis(settings.get("mstore.redis.host"), Integer.parseInt(settings.get("mstore.redis.port")))) {
+                long at = System.currentTimeMillis();
+                long receivers = redis.publish("user:" + user + ":notifications", "{\"userId\": " + user + ", \"message\": \"" + message + "\"}");
+                notifications.get(user).put(message, at);
+                notificationReceivers.put(message, receivers);
+            } catch (Exception notTaken) {
+                // Redis is away: the backend could not notify anyone either
             }
             pause();
         }

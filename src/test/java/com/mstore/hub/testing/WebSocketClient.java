@@ -56,6 +56,11 @@ public final class WebSocketClient implements AutoCloseable {
         return received;
     }
 
+    /** False once the server closed the socket or the connection broke. */
+    public boolean isOpen() {
+        return !socket.isInputClosed();
+    }
+
     @Override
     public void close() {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
