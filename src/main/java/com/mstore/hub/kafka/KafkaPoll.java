@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -16,6 +18,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The records camel-kafka's batching consumer hands a route in one exchange (a {@code List<Exchange>},
@@ -28,6 +32,14 @@ import org.apache.kafka.common.TopicPartition;
  * polls, so a rebalance between two of them can leave records of a partition that another
  * instance now reads from the last committed offset: those are left to it, neither processed nor
  * committed here.
+ *
+ * <p>A rebalance that gives a partition back to this consumer resets its position to the committed
+ * offset, so a record still waiting in camel-kafka's batch is fetched a second time, and the two
+ * copies can land in two batches, each committed under the group's current generation (seen in the
+ * soak: one transaction audited twice while Redis, which would have caught the second, restarted).
+ * So each consumer remembers the offsets it committed, and a record below them is passed over: it
+ * was committed here already. Offsets of a group are only reset while the group is empty (Kafka's
+ * own rule for kafka-consumer-groups --reset-offsets), when no consumer remembers anything.
  */
 public final class KafkaPoll {
 
@@ -48,15 +60,22 @@ public final class KafkaPoll {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaPoll.class);
+
+    /** Per consumer, per partition, the offset after the last batch it committed (a closed consumer's go with it). */
+    private static final Map<Consumer<?, ?>, Map<TopicPartition, Long>> COMMITTED = Collections.synchronizedMap(new WeakHashMap<>());
+
     private final List<Record> records;
     private final List<Record> leftToNewOwner;
+    private final List<Record> committedAlready;
     private final Consumer<?, ?> consumer;
     private final ConsumerGroupMetadata groupMetadata;
 
-    private KafkaPoll(List<Record> records, List<Record> leftToNewOwner, Consumer<?, ?> consumer,
+    private KafkaPoll(List<Record> records, List<Record> leftToNewOwner, List<Record> committedAlready, Consumer<?, ?> consumer,
                       ConsumerGroupMetadata groupMetadata) {
         this.records = records;
         this.leftToNewOwner = leftToNewOwner;
+        this.committedAlready = committedAlready;
         this.consumer = consumer;
         this.groupMetadata = groupMetadata;
     }
@@ -81,18 +100,30 @@ public final class KafkaPoll {
         }
         if (consumer == null) {
             if (all.isEmpty()) {
-                return new KafkaPoll(List.of(), List.of(), null, null);
+                return new KafkaPoll(List.of(), List.of(), List.of(), null, null);
             }
             throw new IllegalStateException("the Kafka endpoint of this route needs allowManualCommit=true");
         }
         Set<TopicPartition> owned = consumer.assignment();
+        Map<TopicPartition, Long> committed = COMMITTED.getOrDefault(consumer, Map.of());
         List<Record> kept = new ArrayList<>(all.size());
         List<Record> left = new ArrayList<>();
+        List<Record> already = new ArrayList<>();
         for (Record record : all) {
-            (owned.contains(record.topicPartition()) ? kept : left).add(record);
+            if (!owned.contains(record.topicPartition())) {
+                left.add(record);
+            } else if (record.offset() < committed.getOrDefault(record.topicPartition(), Long.MIN_VALUE)) {
+                already.add(record);
+            } else {
+                kept.add(record);
+            }
         }
-        return new KafkaPoll(Collections.unmodifiableList(kept), Collections.unmodifiableList(left), consumer,
-                consumer.groupMetadata());
+        if (!already.isEmpty()) {
+            LOG.info("Passed over {} record(s) fetched again after a rebalance, committed by this consumer already ({})",
+                    already.size(), already.stream().map(record -> record.topicPartition() + "@" + record.offset()).toList());
+        }
+        return new KafkaPoll(Collections.unmodifiableList(kept), Collections.unmodifiableList(left),
+                Collections.unmodifiableList(already), consumer, consumer.groupMetadata());
     }
 
     /** The records of partitions this consumer owns, in the order polled. */
@@ -103,6 +134,20 @@ public final class KafkaPoll {
     /** Records of partitions revoked since they were polled: another instance reads them now. */
     public List<Record> leftToNewOwner() {
         return leftToNewOwner;
+    }
+
+    /** Records fetched again after a rebalance that this consumer had committed already: passed over. */
+    public List<Record> committedAlready() {
+        return committedAlready;
+    }
+
+    /** This batch's offsets are committed (in a transaction, or by {@link #commitOffsets}): its records are not taken again. */
+    public void markCommitted() {
+        if (consumer == null) {
+            return;
+        }
+        Map<TopicPartition, Long> mine = COMMITTED.computeIfAbsent(consumer, polled -> new ConcurrentHashMap<>());
+        nextOffsets().forEach((partition, next) -> mine.merge(partition, next.offset(), Math::max));
     }
 
     /** The consumer's generation and member id when this batch was read. */
@@ -128,6 +173,7 @@ public final class KafkaPoll {
         Map<TopicPartition, OffsetAndMetadata> next = nextOffsets();
         if (!next.isEmpty()) {
             consumer.commitSync(next);
+            markCommitted();
         }
     }
 

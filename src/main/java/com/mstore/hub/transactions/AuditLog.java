@@ -313,6 +313,7 @@ public class AuditLog implements AutoCloseable, CamelContextAware {
             }
             kafka.sendOffsetsToTransaction(poll.nextOffsets(), poll.groupMetadata());
             commitRetryingWhileUnknown(kafka);
+            poll.markCommitted();
             return List.of();
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                  | AuthorizationException | UnsupportedVersionException fatal) {
