@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class SoakTest {
 
     private static final long SEED = Long.parseLong(System.getProperty("mstore.soak.seed", "35"));
-    private static final Duration LENGTH = Duration.ofSeconds(90);
+    private static final Duration LENGTH = Duration.ofSeconds(75);
 
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
