@@ -20,8 +20,9 @@ public final class ReadableErrors {
 
     /** Jackson's "('n' (code 110))": the character is enough. */
     private static final Pattern CHARACTER = Pattern.compile("\\('(.+?)' \\(code \\d+\\)\\)");
-    /** Where Jackson's message turns to parser internals: its list of expected tokens, its source. */
-    private static final Pattern INTERNALS = Pattern.compile("\\s*(\\(JSON String|\\(start marker|\\[Source|: was expecting|: expected a valid value|\\n).*",
+    /** Where Jackson's message turns to parser internals: its list of expected tokens, its source, the Java type it read into. */
+    private static final Pattern INTERNALS = Pattern.compile(
+            "\\s*(\\(JSON String|\\(start marker|\\[Source|: was expecting|: expected a valid value|\\(of type|\\(bound as|: not allowed as per|: enable `|\\n).*",
             Pattern.DOTALL);
 
     private ReadableErrors() {
@@ -32,7 +33,12 @@ public final class ReadableErrors {
         String what = error.getOriginalMessage() == null ? "cannot be read" : error.getOriginalMessage();
         Matcher character = CHARACTER.matcher(what);
         what = character.replaceAll(match -> Matcher.quoteReplacement("'" + match.group(1) + "'"));
-        what = INTERNALS.matcher(what).replaceFirst("").replace("end-of-input", "end of input").strip();
+        what = INTERNALS.matcher(what).replaceFirst("").replace("end-of-input", "end of input");
+        // a limit names the Java method it comes from: "(64, from `StreamReadConstraints...`)"
+        what = what.replaceAll(",\\s*from `[^`]*`", "").strip();
+        if (what.startsWith("Trailing token")) {
+            what = "more text after the JSON value";
+        }
         if (what.endsWith(":")) {
             what = what.substring(0, what.length() - 1);
         }

@@ -41,11 +41,21 @@ class ReadableErrorsTest {
             n                    | not JSON: unrecognized token 'n' at line 1, column 1
             [1, 2,, 3]           | not JSON: unexpected character ',' at line 1, column 7
             {"a": 1} x           | not JSON: unrecognized token 'x' at line 1, column 10
+            {"a": 1} {"b": 2}    | not JSON: more text after the JSON value at line 1, column 10
             """)
     void jsonThatDoesNotParseSaysWhatAndWhere(String input, String expected) {
         JacksonException error = catchThrowableOfType(() -> STRICT.readTree(input), JacksonException.class);
         String text = ReadableErrors.notJson(error);
         assertThat(text).isEqualTo(expected).doesNotContain("Exception", "Source", "code ", "REDACTED", "StreamReadFeature");
+    }
+
+    @Test
+    void aLimitIsNamedWithoutTheJavaMethodThatSetsIt() {
+        JacksonException tooDeep = catchThrowableOfType(() -> STRICT.readTree("[".repeat(1001)), JacksonException.class);
+        assertThat(ReadableErrors.notJson(tooDeep)).startsWith("not JSON: document nesting depth (1001) exceeds the maximum allowed (1000)")
+                .doesNotContain("`", "StreamReadConstraints");
+        JacksonException notANumber = catchThrowableOfType(() -> STRICT.readTree("[NaN]"), JacksonException.class);
+        assertThat(ReadableErrors.notJson(notANumber)).isEqualTo("not JSON: non-standard token 'NaN' at line 1, column 5");
     }
 
     @ParameterizedTest

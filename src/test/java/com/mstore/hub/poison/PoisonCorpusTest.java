@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mstore.hub.local.GreenMailSmtp;
@@ -56,6 +57,9 @@ class PoisonCorpusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String REASON = "mstore-error-reason";
+    private static final String MESSAGE = "mstore-error-message";
+    /** A Java class in a message meant for people: a fully qualified name, or a simple one ending in Exception or Error. */
+    private static final Pattern JAVA_CLASS = Pattern.compile("\\b[a-z]+(\\.[a-z0-9]+)+\\.[A-Z]\\w*|\\b[A-Z]\\w*(Exception|Error)\\b");
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String device = "POS-POISON-" + run;
@@ -132,6 +136,7 @@ class PoisonCorpusTest {
         Map<String, String> reasonByCase = new HashMap<>();
         for (ConsumerRecord<String, String> dead : kafka.readAll(settings.get("mstore.transactions.dlq-topic"))) {
             reasonByCase.put(dead.key(), new String(dead.headers().lastHeader(REASON).value(), StandardCharsets.UTF_8));
+            assertReadable(dead.key(), new String(dead.headers().lastHeader(MESSAGE).value(), StandardCharsets.UTF_8));
         }
         assertThat(reasonByCase).hasSameSizeAs(corpus);
         corpus.forEach(bad -> assertThat(reasonByCase.get(bad.name())).as(bad.name()).isEqualTo(bad.reason()));
@@ -152,6 +157,7 @@ class PoisonCorpusTest {
             await().atMost(PATIENCE).until(() -> orderDeadLetters.size() == refused);
             Message dead = orderDeadLetters.get(i);
             assertThat(dead.getHeaders().getFirst(REASON)).as(bad.name()).isEqualTo(bad.reason());
+            assertReadable(bad.name(), dead.getHeaders().getFirst(MESSAGE));
             assertThat(dead.getData()).as(bad.name()).isEqualTo(bad.body());
             String orderId = "ORD-GOOD-" + run + "-" + i;
             nats.publish(subjects.get("created"), ("{\"orderId\": \"" + orderId + "\", \"status\": \"created\", \"updatedAt\": 1}")
@@ -183,6 +189,7 @@ class PoisonCorpusTest {
             int refused = i + 1;
             await().atMost(PATIENCE).until(() -> emailDeadLetters.size() == refused);
             assertThat(emailDeadLetters.get(i).header(REASON)).as(bad.name()).isEqualTo(bad.reason());
+            assertReadable(bad.name(), emailDeadLetters.get(i).header(MESSAGE));
             assertThat(emailDeadLetters.get(i).bytes()).as(bad.name()).isEqualTo(bad.body());
             rabbit.publish(settings.get("mstore.emails.queue"), ("{\"jobId\": \"JOB-GOOD-%s-%d\", \"type\": \"transaction_receipt\", "
                     + "\"to\": \"good-%s@example.com\", \"transactionId\": %d}").formatted(run, i, run, i), 1);
@@ -201,6 +208,7 @@ class PoisonCorpusTest {
             await().atMost(PATIENCE).until(() -> mqtt.received().size() == refused);
             MqttTestClient.Received dead = mqtt.received().get(i);
             assertThat(dead.userProperty(REASON)).as(bad.name()).isEqualTo(bad.reason());
+            assertReadable(bad.name(), dead.userProperty(MESSAGE));
             assertThat(dead.bytes()).as(bad.name()).isEqualTo(bad.body());
             int battery = 50 + i;
             devices.publish("devices/" + device + "/status",
@@ -319,6 +327,12 @@ class PoisonCorpusTest {
             lowest = Math.min(lowest, memory.getHeapMemoryUsage().getUsed());
         }
         return lowest;
+    }
+
+    /** Says what is wrong in words: no Java class names, none of the parser's internals. */
+    private static void assertReadable(String caseName, String message) {
+        assertThat(message).as(caseName).isNotBlank().doesNotContainPattern(JAVA_CLASS)
+                .doesNotContain("REDACTED", "StreamReadFeature", "[Source", "(code ", "`");
     }
 
     private double deadLetters(String route, String reason) {
