@@ -31,7 +31,7 @@ class BrokerHealthTest {
             settings.put("mstore.smtp.port", String.valueOf(smtp.port()));
             settings.put("mstore.health.probe-interval-ms", "600000");
             try (RunningHub hub = RunningHub.startWith(settings)) {
-                assertThat(hub.get("/observe/health").body()).contains("broker-nats").contains("broker-mqtt").contains("broker-smtp");
+                assertThat(hub.get("/observe/health?exposureLevel=full").body()).contains("broker-nats").contains("broker-mqtt").contains("broker-smtp");
                 int[] before = {nats.connections(), mqtt.connections(), smtp.connections()};
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
                 List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();

@@ -49,9 +49,9 @@ class SecretRedactionTest {
         settings.put("mstore.startup.require-brokers", "false");
         try (RunningHub hub = RunningHub.startWith(settings)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> hub.get("/observe/health").body().contains("DOWN"));
-            String health = hub.get("/observe/health").body();
+            String health = hub.get("/observe/health?exposureLevel=full").body();
             assertThat(health).contains("broker-rabbitmq").contains("broker-redis").contains("***@");
-            for (String path : new String[] {"/observe/health", "/observe/health/ready", "/observe/metrics"}) {
+            for (String path : new String[] {"/observe/health", "/observe/health?exposureLevel=full", "/observe/health/ready", "/observe/metrics"}) {
                 assertThat(hub.get(path).body()).as(path).doesNotContain(RABBIT_SECRET).doesNotContain(REDIS_SECRET)
                         .doesNotContain(NATS_TOKEN);
             }
