@@ -12,6 +12,8 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.Ordered;
 import org.apache.camel.PropertyInject;
+import org.springframework.data.redis.connection.RedisConfiguration;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -20,7 +22,8 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 
 /**
  * Redis (mstore.redis.*): Spring Data Redis' connection factory for camel-spring-redis and the hub's
- * own Redis work, how pub/sub payloads are read, and the broker's type.
+ * own Redis work (one server, or the master its Sentinels name), how pub/sub payloads are read, and
+ * the broker's type.
  */
 @Configuration
 public class RedisConnections implements CamelConfiguration, Ordered {
@@ -46,18 +49,27 @@ public class RedisConnections implements CamelConfiguration, Ordered {
     @PropertyInject(value = "mstore.redis.tls", defaultValue = "false")
     private boolean redisTls;
 
+    /** host:port of each Sentinel, comma-separated; set, the hub asks them for the master and follows its failovers. */
+    @PropertyInject(value = "mstore.redis.sentinels", defaultValue = "")
+    private String sentinels;
+
+    @PropertyInject(value = "mstore.redis.master-name", defaultValue = "mymaster")
+    private String masterName;
+
     /**
      * Lettuce reconnects by itself after a Redis restart. While Redis is away, commands fail at once
      * (instead of queueing in memory) so the flows' redelivery policy decides what happens.
      */
     @BindToRegistry(value = "redisConnectionFactory", destroyMethod = "destroy")
     public LettuceConnectionFactory redisConnectionFactory(BrokerTrust brokerTrust) {
-        RedisStandaloneConfiguration standalone = new RedisStandaloneConfiguration(redisHost, redisPort());
+        RedisConfiguration.WithAuthentication server = sentinels.isBlank()
+                ? new RedisStandaloneConfiguration(redisHost, redisPort())
+                : sentinelConfiguration();
         if (!redisUsername.isBlank()) {
-            standalone.setUsername(redisUsername);
+            server.setUsername(redisUsername);
         }
         if (!redisPassword.isBlank()) {
-            standalone.setPassword(redisPassword);
+            server.setPassword(redisPassword);
         }
         ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
@@ -73,7 +85,7 @@ public class RedisConnections implements CamelConfiguration, Ordered {
             client.useSsl();
         }
         client.clientOptions(options.build());
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(standalone, client.build());
+        LettuceConnectionFactory factory = new LettuceConnectionFactory((RedisConfiguration) server, client.build());
         factory.afterPropertiesSet();
         factory.start();
         return factory;
@@ -89,7 +101,31 @@ public class RedisConnections implements CamelConfiguration, Ordered {
 
     @BindToRegistry("redisBroker")
     public RedisBroker redisBroker(StringRedisTemplate redisTemplate, LettuceConnectionFactory redisConnectionFactory) {
-        return new RedisBroker(redisTemplate, redisConnectionFactory, redisHost + ":" + redisPort());
+        String address = sentinels.isBlank() ? redisHost + ":" + redisPort()
+                : "master " + masterName + " of Sentinels " + sentinels.replace(" ", "");
+        return new RedisBroker(redisTemplate, redisConnectionFactory, address);
+    }
+
+    /**
+     * Lettuce asks the Sentinels for the master, and when they fail it over, its connections follow
+     * the new master by themselves (a command in flight during the failover fails, and the flows'
+     * redelivery repeats it).
+     */
+    private RedisSentinelConfiguration sentinelConfiguration() {
+        RedisSentinelConfiguration configuration = new RedisSentinelConfiguration().master(masterName);
+        for (String sentinel : sentinels.split(",")) {
+            String address = sentinel.trim();
+            int colon = address.lastIndexOf(':');
+            if (address.isEmpty() || colon <= 0) {
+                throw new InvalidSettingException("mstore.redis.sentinels", sentinels, "is not a list of host:port");
+            }
+            try {
+                configuration.sentinel(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException("mstore.redis.sentinels", sentinels, "is not a list of host:port");
+            }
+        }
+        return configuration;
     }
 
     /**
