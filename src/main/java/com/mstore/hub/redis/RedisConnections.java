@@ -1,6 +1,8 @@
 package com.mstore.hub.redis;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 import com.mstore.hub.config.InvalidSettingException;
 import com.mstore.hub.tls.BrokerTrust;
@@ -112,20 +114,11 @@ public class RedisConnections implements CamelConfiguration, Ordered {
      * redelivery repeats it).
      */
     private RedisSentinelConfiguration sentinelConfiguration() {
-        RedisSentinelConfiguration configuration = new RedisSentinelConfiguration().master(masterName);
-        for (String sentinel : sentinels.split(",")) {
-            String address = sentinel.trim();
-            int colon = address.lastIndexOf(':');
-            if (address.isEmpty() || colon <= 0) {
-                throw new InvalidSettingException("mstore.redis.sentinels", sentinels, "is not a list of host:port");
-            }
-            try {
-                configuration.sentinel(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
-            } catch (NumberFormatException e) {
-                throw new InvalidSettingException("mstore.redis.sentinels", sentinels, "is not a list of host:port");
-            }
+        try {
+            return new RedisSentinelConfiguration(masterName, Arrays.stream(sentinels.split(",")).map(String::trim).collect(Collectors.toSet()));
+        } catch (RuntimeException e) {
+            throw new InvalidSettingException("mstore.redis.sentinels", sentinels, "is not a list of host:port");
         }
-        return configuration;
     }
 
     /**
