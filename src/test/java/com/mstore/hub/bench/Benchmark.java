@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import com.mstore.hub.local.LocalBrokers;
 import com.mstore.hub.testing.RunningHub;
+import com.mstore.hub.testing.TestBrokers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +79,7 @@ public final class Benchmark {
         var earlier = options.compare() == null ? null : Comparison.read(options.compare());
         Results results;
         try (LocalBrokers brokers = LocalBrokers.reuseOrStartOnFreePorts(LocalBrokers.PortPlan.standard())) {
-            results = run(options, brokers.hubSettings());
+            results = run(options, TestBrokers.withOwnNames(brokers.hubSettings()));
         }
         System.out.println(results.markdown());
         if (earlier != null) {
